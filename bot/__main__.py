@@ -1,0 +1,31 @@
+"""``python -m bot``: the Afterglow command line.
+
+Each subpackage that offers commands exposes ``register(subparsers)`` in a
+``cli`` module; this file only wires them together.
+"""
+
+import argparse
+import importlib
+import sys
+
+# Modules that contribute sub-commands, in help order.
+COMMAND_MODULES = (
+    "bot.safety.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
