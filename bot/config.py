@@ -44,6 +44,8 @@ class ClinicInfo(_Strict):
     name: str = Field(..., min_length=1)
     default_locale: str = "en"
     portal_url: str = "http://127.0.0.1:8000"
+    # Public base URL of the Rasa server; invite links point at its patient channel.
+    chat_url: str = "http://127.0.0.1:5005"
 
 
 class OnCall(_Strict):
