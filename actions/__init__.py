@@ -1,0 +1,1 @@
+"""Rasa SDK actions: thin adapters from Rasa to the ``bot`` package."""

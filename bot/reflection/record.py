@@ -1,0 +1,101 @@
+"""Storing the reflection: slot values in, a ``Reflection`` row out."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Mapping, Optional
+
+from sqlalchemy import select
+
+from bot.reflection.steps import reflection_slots, step_status
+from bot.store import Database, Infusion, Patient, Reflection
+from bot.store.models import utcnow
+
+# Stored with the answers: what the detector suggested, apart from the choice.
+EXTRA_FIELDS = ("traps_suggested",)
+
+
+def answers_from_slots(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The reflection answers among ``values`` (unanswered ones left out)."""
+    fields = reflection_slots() + EXTRA_FIELDS
+    return {name: values[name] for name in fields if values.get(name) is not None}
+
+
+def _infusion_number(session, patient: Optional[Patient], hours: Any, now: datetime) -> Optional[int]:
+    if patient is None:
+        return None
+    moment = now - timedelta(hours=hours) if isinstance(hours, (int, float)) else now
+    infusion = session.scalars(
+        select(Infusion)
+        .where(Infusion.patient_id == patient.id, Infusion.administered_at <= moment + timedelta(hours=2))
+        .order_by(Infusion.administered_at.desc())
+    ).first()
+    return infusion.number if infusion else None
+
+
+def save_reflection(
+    db: Database,
+    conversation_id: str,
+    values: Mapping[str, Any],
+    reflection_id: Optional[int] = None,
+    status: Optional[str] = None,
+    now: Optional[datetime] = None,
+) -> int:
+    """Create or update the reflection record from the current slot values.
+
+    Args:
+        db: The application database.
+        conversation_id: The Rasa sender id.
+        values: Current slot values.
+        reflection_id: The record to update; a new one is created when ``None``
+            or unknown.
+        status: New status (``in_progress``, ``paused``, ``completed``), if any.
+        now: The current time (for tests).
+
+    Returns:
+        The id of the record.
+    """
+    now = now or utcnow()
+    with db.session() as session:
+        reflection = session.get(Reflection, reflection_id) if reflection_id else None
+        if reflection is None or reflection.conversation_id != conversation_id:
+            patient = session.scalars(
+                select(Patient).where(Patient.conversation_id == conversation_id)
+            ).first()
+            reflection = Reflection(
+                conversation_id=conversation_id,
+                patient_id=patient.id if patient else None,
+                started_at=now,
+                answers={},
+                step_status={},
+            )
+            session.add(reflection)
+        answers = answers_from_slots(values)
+        reflection.answers = answers
+        reflection.step_status = step_status(answers)
+        hours = answers.get("hours_since_infusion")
+        reflection.hours_since_infusion = hours if isinstance(hours, (int, float)) else None
+        if reflection.infusion_number is None:
+            reflection.infusion_number = _infusion_number(session, reflection.patient, hours, now)
+        if status == "paused" and reflection.status != "paused":
+            reflection.pause_count += 1
+        if status == "in_progress" and reflection.status == "paused":
+            reflection.resume_count += 1
+        if status:
+            reflection.status = status
+        if status == "completed":
+            reflection.completed_at = now
+        reflection.updated_at = now
+        session.flush()
+        return reflection.id
+
+
+def latest_completed(db: Database, conversation_id: str) -> Optional[dict[str, Any]]:
+    """The answers of the patient's last completed reflection, if any."""
+    with db.session() as session:
+        reflection = session.scalars(
+            select(Reflection)
+            .where(Reflection.conversation_id == conversation_id, Reflection.status == "completed")
+            .order_by(Reflection.completed_at.desc())
+        ).first()
+        return dict(reflection.answers) if reflection else None

@@ -1,0 +1,121 @@
+"""The eight steps of the reflection and the slots each one fills."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional
+
+# Stored in place of an answer the patient chose to skip.
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the reflection, shown to the patient as "Step N of 8"."""
+
+    name: str
+    number: int
+    title: str
+    slots: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+STEPS: tuple[Step, ...] = (
+    Step("checkin", 1, "Check-in", ("mood_before", "anxiety_before", "body_check")),
+    Step("infusion", 2, "The infusion", ("infusion_highlight",)),
+    Step(
+        "loop",
+        3,
+        "The loop",
+        ("thought", "belief_before", "emotion", "emotion_intensity_before"),
+    ),
+    Step("trap", 4, "Thinking trap", ("traps_chosen",)),
+    Step("observer", 5, "Observer stance", ("evidence_for", "evidence_against")),
+    Step(
+        "reframe",
+        6,
+        "Reframe",
+        ("reframe", "belief_after", "emotion_intensity_after"),
+    ),
+    Step("intention", 7, "Intention", ("intention", "therapy_note"), ("therapy_note",)),
+    Step("close", 8, "Close", ("mood_after",)),
+)
+
+# Asked before step 1; the follow-up only when an earlier reflection exists.
+OPENING_SLOTS = ("hours_since_infusion", "previous_followup")
+
+# Inclusive ranges of the rating questions.
+RATING_SCALES: dict[str, tuple[int, int]] = {
+    "mood_before": (0, 10),
+    "anxiety_before": (0, 10),
+    "belief_before": (0, 100),
+    "emotion_intensity_before": (0, 10),
+    "belief_after": (0, 100),
+    "emotion_intensity_after": (0, 10),
+    "mood_after": (0, 10),
+}
+
+TEXT_SLOTS = (
+    "previous_followup",
+    "body_check",
+    "infusion_highlight",
+    "thought",
+    "emotion",
+    "evidence_for",
+    "evidence_against",
+    "reframe",
+    "intention",
+    "therapy_note",
+)
+
+
+def reflection_slots() -> tuple[str, ...]:
+    """Every slot the reflection form may ask, in order."""
+    return OPENING_SLOTS + tuple(slot for step in STEPS for slot in step.slots)
+
+
+def required_slots(has_previous_reflection: bool) -> list[str]:
+    """The form's slots, in asking order, for this patient."""
+    slots = list(reflection_slots())
+    if not has_previous_reflection:
+        slots.remove("previous_followup")
+    return slots
+
+
+def step_of(slot: str) -> Optional[Step]:
+    """The step a slot belongs to (``None`` for opening slots)."""
+    return next((step for step in STEPS if slot in step.slots), None)
+
+
+def previous_answered_slot(
+    slots: list[str], values: Mapping[str, Any], current: Optional[str]
+) -> Optional[str]:
+    """The slot answered just before ``current``, for "go back".
+
+    Args:
+        slots: The form's required slots in order.
+        values: Current slot values.
+        current: The slot being asked now (``None`` when all are filled).
+    """
+    end = slots.index(current) if current in slots else len(slots)
+    for slot in reversed(slots[:end]):
+        if values.get(slot) is not None:
+            return slot
+    return None
+
+
+def step_status(values: Mapping[str, Any]) -> dict[str, str]:
+    """Each step's status: ``done``, ``skipped``, ``partial`` or ``open``."""
+    status = {}
+    for step in STEPS:
+        answers = [values.get(slot) for slot in step.slots if slot not in step.optional]
+        given = [a for a in answers if a is not None]
+        if not given:
+            status[step.name] = "open"
+        elif len(given) < len(answers):
+            status[step.name] = "partial"
+        elif all(a == SKIPPED for a in given):
+            status[step.name] = "skipped"
+        else:
+            status[step.name] = "done"
+    return status
