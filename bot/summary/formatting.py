@@ -1,0 +1,69 @@
+"""Formatting of summary values for people (shared by narrative and renderers)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.summary.steps import SKIPPED, STEP_LABELS
+
+
+def is_given(value: Any) -> bool:
+    """An answer the patient actually gave (not missing, not skipped)."""
+    return value is not None and value != SKIPPED and value != [] and value != ""
+
+
+def number(value: Any) -> str:
+    """6.0 -> "6", 6.5 -> "6.5"; anything else as text."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def answer(value: Any, scale: int | None = None) -> str:
+    """An answer for display: "skipped", "not answered", "6/10" or the text."""
+    if value is None or value == [] or value == "":
+        return "not answered"
+    if value == SKIPPED:
+        return "skipped"
+    if isinstance(value, list):
+        return ", ".join(trap_name(item) for item in value)
+    if scale is not None and isinstance(value, (int, float)):
+        return f"{number(value)}/{scale}"
+    return number(value)
+
+
+def trap_name(trap: Any) -> str:
+    """A trap id as words: ``all_or_nothing`` -> ``all or nothing``."""
+    return str(trap).replace("_", " ")
+
+
+def when(moment: datetime | None) -> str:
+    """A UTC timestamp, minute precision."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "unknown"
+
+
+def day(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d") if moment else "unknown"
+
+
+def minutes(value: float | None) -> str:
+    if value is None:
+        return "unknown"
+    if value < 1:
+        return "under a minute"
+    if value < 90:
+        return f"{round(value)} min"
+    return f"{value / 60:.1f} h"
+
+
+def hours(value: float | None) -> str:
+    return "unknown" if value is None else f"{number(round(value, 1))} h"
+
+
+def step_label(step: str | None) -> str:
+    return STEP_LABELS.get(step or "", step or "")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else many or word + 's'}"

@@ -1,0 +1,193 @@
+"""Finding reflection sessions in a conversation's events.
+
+A session starts when ``reflection_form`` becomes active for the first time
+after the previous reflection completed, pauses when the loop is deactivated
+without ``mood_after`` (or when a Rasa session starts, since the active loop is
+not carried over), resumes when the loop is activated again, and completes
+when the loop ends with ``mood_after`` set. A ``restart`` ends an unfinished
+session. Reflection records can split a session: when a record started after
+the session began and before a later activation, that activation begins a new
+session (the clinic started a new reflection without finishing the old one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.summary.steps import (
+    COMPLETION_SLOT,
+    OPENING_SLOT,
+    REFLECTION_FORM,
+    REFLECTION_SLOTS,
+    is_answered,
+)
+from bot.summary.timeline import Event, EventLike, applied_events
+
+REQUESTED_SLOT = "requested_slot"
+ANSWER_SLOTS = frozenset(REFLECTION_SLOTS) | {OPENING_SLOT}
+# How far apart a record's start and the form activation may be and still
+# describe the same start (the action server writes the record around it).
+START_SLACK = timedelta(minutes=1)
+
+
+@dataclass
+class SessionSpan:
+    """One reflection session as the events show it."""
+
+    started_at: datetime | None
+    start_index: int
+    answers: dict[str, Any] = field(default_factory=dict)
+    active: bool = True
+    completed: bool = False
+    end_reason: str | None = None  # completed | restarted | superseded
+    ended_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    pause_count: int = 0
+    resume_count: int = 0
+    requested_slot: str | None = None
+    # Events that belong to the session: from its start up to its end or to
+    # the next session (pauses included), indexes into ``events``.
+    end_index: int = 0
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.end_reason is not None
+
+    def window(self) -> list[Event]:
+        """The session's events, start to end."""
+        return self.events[self.start_index : self.end_index + 1]
+
+
+class _Segmenter:
+    def __init__(self, events: list[Event], record_starts: Sequence[datetime]):
+        self.events = events
+        self.record_starts = sorted(record_starts)
+        self.sessions: list[SessionSpan] = []
+        self.current: SessionSpan | None = None
+        self.loop: str | None = None
+        # Answer slots set since the last completion: the opening question is
+        # asked before the form starts.
+        self.fresh: dict[str, Any] = {}
+        self.carrying_over = False
+        self.index = 0
+
+    def run(self) -> list[SessionSpan]:
+        for index, event in enumerate(self.events):
+            self.index = index
+            self._step(index, event)
+            if self.current is not None:
+                self.current.end_index = index
+        return self.sessions
+
+    def _step(self, index: int, event: Event) -> None:
+        kind = event.type
+        if kind == "session_started":
+            # Rasa drops the active loop; the slots come back as slot events.
+            if self.current is not None and self.current.active:
+                self._pause()
+            self.loop = None
+            self.carrying_over = True
+            return
+        if kind == "restart":
+            if self.current is not None:
+                self._end("restarted", event.timestamp)
+            self.loop = None
+            self.fresh = {}
+            return
+        if kind == "slot":
+            self._slot(event)
+            return
+        self.carrying_over = False
+        if kind in ("active_loop", "form"):
+            self._loop(index, event)
+        elif kind == "user" and self.current is not None:
+            self.current.last_activity_at = event.timestamp
+
+    def _slot(self, event: Event) -> None:
+        if self.carrying_over:
+            return  # the same values again, not an answer
+        name, value = event.data.get("name"), event.data.get("value")
+        current = self.current
+        if name == REQUESTED_SLOT and current is not None and current.active:
+            current.requested_slot = value
+        if name not in ANSWER_SLOTS:
+            return
+        target = current.answers if current is not None else self.fresh
+        if value is None:
+            target.pop(name, None)
+        else:
+            target[name] = value
+        if current is not None:
+            current.last_activity_at = event.timestamp or current.last_activity_at
+
+    def _loop(self, index: int, event: Event) -> None:
+        name = event.name
+        if name == REFLECTION_FORM:
+            if self.loop == REFLECTION_FORM:
+                return
+            if self.current is not None and self._record_started_since(event):
+                self._end("superseded", self.current.last_activity_at)
+            if self.current is None:
+                self._start(index, event)
+            else:
+                self.current.active = True
+                self.current.resume_count += 1
+                self.current.last_activity_at = event.timestamp
+        elif self.loop == REFLECTION_FORM and self.current is not None:
+            if is_answered(self.current.answers.get(COMPLETION_SLOT)):
+                self.current.completed = True
+                self.current.last_activity_at = event.timestamp
+                self._end("completed", event.timestamp)
+                self.fresh = {}
+            else:
+                self._pause()
+        self.loop = name
+
+    def _record_started_since(self, event: Event) -> bool:
+        start, now = self.current.started_at, event.timestamp
+        if start is None or now is None:
+            return False
+        return any(
+            start + START_SLACK < record_start <= now + START_SLACK
+            for record_start in self.record_starts
+        )
+
+    def _start(self, index: int, event: Event) -> None:
+        self.current = SessionSpan(
+            started_at=event.timestamp,
+            start_index=index,
+            answers=dict(self.fresh),
+            last_activity_at=event.timestamp,
+            end_index=index,
+            events=self.events,
+        )
+        self.sessions.append(self.current)
+
+    def _pause(self) -> None:
+        self.current.active = False
+        self.current.pause_count += 1
+
+    def _end(self, reason: str, at: datetime | None) -> None:
+        self.current.active = False
+        self.current.end_reason = reason
+        self.current.ended_at = at or self.current.last_activity_at
+        # A superseding activation already belongs to the next session.
+        self.current.end_index = self.index - (reason == "superseded")
+        self.current = None
+
+
+def find_sessions(
+    events: Iterable[EventLike], record_starts: Sequence[datetime] = ()
+) -> list[SessionSpan]:
+    """Reflection sessions in a conversation's events, oldest first.
+
+    Args:
+        events: The conversation's events (rewinds are applied here).
+        record_starts: ``started_at`` of the conversation's reflection records,
+            used to split a session the clinic restarted without finishing.
+    """
+    return _Segmenter(applied_events(events), record_starts).run()
