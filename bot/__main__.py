@@ -11,6 +11,7 @@ import sys
 # Modules that contribute sub-commands, in help order.
 COMMAND_MODULES = (
     "bot.safety.cli",
+    "bot.channels.cli",
 )
 
 
