@@ -12,6 +12,8 @@ import sys
 COMMAND_MODULES = (
     "bot.safety.cli",
     "bot.channels.cli",
+    "bot.escalation.cli",
+    "bot.store.cli",
 )
 
 
