@@ -27,14 +27,14 @@ from bot.summary.narrative import build_narrative
 from bot.summary.risk import collect_risk_events
 from bot.summary.sessions import START_SLACK, SessionSpan, find_sessions
 from bot.summary.steps import (
-    OPENING_SLOT,
-    REFLECTION_SLOTS,
+    ANSWER_FIELDS,
+    HOURS_SLOT,
     SLOT_STEP,
     STEP_NAMES,
     derive_step_status,
     is_answered,
 )
-from bot.summary.timeline import EventLike, normalise, to_datetime
+from bot.summary.timeline import Event, EventLike, normalise, to_datetime
 
 DEFAULT_INACTIVITY_MINUTES = 120.0
 # A record may be written a little before the form activates (the opening
@@ -67,9 +67,27 @@ def _record_window_matches(reflection: Any, session: SessionSpan) -> bool:
 def pair_sessions(
     reflections: Sequence[Any], sessions: Sequence[SessionSpan]
 ) -> list[_Pair]:
-    """Match reflection records to event sessions by time, oldest first."""
+    """Match reflection records to event sessions, oldest first.
+
+    The record id the action server put in the ``reflection_id`` slot decides;
+    records without one are matched by their start time.
+    """
     pairs = [_Pair(session=session) for session in sessions]
-    for reflection in sorted(reflections, key=lambda r: to_datetime(r.started_at)):
+    unmatched = []
+    for reflection in reflections:
+        owner = next(
+            (
+                pair
+                for pair in pairs
+                if pair.reflection is None and reflection.id in pair.session.record_ids
+            ),
+            None,
+        )
+        if owner is not None:
+            owner.reflection = reflection
+        else:
+            unmatched.append(reflection)
+    for reflection in sorted(unmatched, key=lambda r: to_datetime(r.started_at)):
         start = to_datetime(reflection.started_at)
         candidates = [
             pair
@@ -105,7 +123,7 @@ def _merge_answers(
 ) -> tuple[dict[str, Any], list[str]]:
     answers: dict[str, Any] = {}
     mismatches: list[str] = []
-    for slot in set(REFLECTION_SLOTS) | {OPENING_SLOT}:
+    for slot in ANSWER_FIELDS:
         from_record = _clean(record.get(slot))
         from_events = _clean(events.get(slot))
         if is_answered(from_record):
@@ -167,8 +185,8 @@ def _infusion(
     if number is None and match is not None:
         number = match.number
     hours = getattr(reflection, "hours_since_infusion", None)
-    if hours is None and isinstance(answers.get(OPENING_SLOT), (int, float)):
-        hours = answers[OPENING_SLOT]
+    if hours is None and isinstance(answers.get(HOURS_SLOT), (int, float)):
+        hours = answers[HOURS_SLOT]
     source = "patient" if hours is not None else None
     if hours is None and administered_at is not None and start is not None:
         hours = round((start - administered_at).total_seconds() / 3600, 1)
@@ -221,10 +239,15 @@ def summarise_pair(
     patient: Any = None,
     infusions: Sequence[Any] = (),
     escalations: Sequence[Any] = (),
+    raw_events: Sequence[Event] = (),
     now: datetime,
     inactivity_minutes: float = DEFAULT_INACTIVITY_MINUTES,
 ) -> Summary:
-    """The summary of one session (a record, an event span, or both)."""
+    """The summary of one session (a record, an event span, or both).
+
+    ``raw_events`` are the conversation's normalised events before rewinds
+    (the session's own events come from ``pair.session``).
+    """
     reflection, session = pair.reflection, pair.session
     answers, mismatches = _merge_answers(
         getattr(reflection, "answers", None) or {},
@@ -260,6 +283,7 @@ def summarise_pair(
         ended_at=ended if status != "in_progress" else None,
         last_activity_at=last_activity,
         duration_minutes=duration,
+        previous_followup=answers.get("previous_followup"),
         mood=BeforeAfter(
             before=answers.get("mood_before"), after=answers.get("mood_after")
         ),
@@ -290,7 +314,9 @@ def summarise_pair(
         reframe=answers.get("reframe"),
         intention=answers.get("intention"),
         therapy_note=answers.get("therapy_note"),
-        risk_events=_risk_events(session, escalations, started, ended, status),
+        risk_events=_risk_events(
+            session, raw_events, escalations, started, ended, status
+        ),
         completeness=completeness,
         sources=[
             name
@@ -304,12 +330,24 @@ def summarise_pair(
     return summary
 
 
-def _risk_events(session, escalations, started, ended, status) -> list[RiskEvent]:
-    if session is not None:
-        return collect_risk_events(session.window(), escalations)
-    # Record only: escalations of the conversation within the record's times.
-    end = ended if status != "in_progress" else None
-    return collect_risk_events([], escalations, since=started, until=end)
+def _risk_events(
+    session: SessionSpan | None,
+    raw_events: Sequence[Event],
+    escalations: Sequence[Any],
+    started: datetime | None,
+    ended: datetime | None,
+    status: str,
+) -> list[RiskEvent]:
+    if session is None:
+        # Record only: escalations of the conversation within the record's times.
+        end = ended if status != "in_progress" else None
+        return collect_risk_events(escalations, started, end)
+    stamps = [e.timestamp for e in session.window() if e.timestamp is not None]
+    # An ended session spans up to its last event; a running one is open.
+    until = stamps[-1] if status != "in_progress" and stamps else None
+    return collect_risk_events(
+        escalations, started, until, events=raw_events, applied=session.events
+    )
 
 
 def _session_key(reflection: Any, session, conversation_id: str) -> str:
@@ -381,6 +419,7 @@ def build_summaries(
             patient=patient,
             infusions=infusions,
             escalations=escalations,
+            raw_events=events,
             now=now,
             inactivity_minutes=inactivity_minutes,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from bot.summary.steps import SKIPPED, STEP_LABELS
@@ -33,9 +34,27 @@ def answer(value: Any, scale: int | None = None) -> str:
     return number(value)
 
 
+# Choices that are not traps (see actions/reflection.py).
+CHOICE_LABELS = {"not_sure": "not sure", "other": "something else"}
+
+
+@lru_cache(maxsize=1)
+def _trap_labels() -> dict[str, str]:
+    # Imported lazily: summaries render without the trap package if need be.
+    try:
+        from bot.traps.catalog import load_catalog
+
+        catalog = load_catalog()
+        return {name: catalog[name].label for name in catalog.traps}
+    except Exception:  # noqa: BLE001 - fall back to the ids as words
+        return {}
+
+
 def trap_name(trap: Any) -> str:
-    """A trap id as words: ``all_or_nothing`` -> ``all or nothing``."""
-    return str(trap).replace("_", " ")
+    """A trap id as its catalog label (``all_or_nothing`` -> ``All-or-nothing``)."""
+    name = str(trap)
+    label = CHOICE_LABELS.get(name) or _trap_labels().get(name)
+    return label or name.replace("_", " ")
 
 
 def when(moment: datetime | None) -> str:

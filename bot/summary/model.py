@@ -102,6 +102,8 @@ class RiskEvent(_Model):
     escalation_status: str | None = None
     message_at: datetime | None = None
     acknowledged_at: datetime | None = None
+    # The patient took the message back (a rewind); it is kept here anyway.
+    retracted: bool = False
 
 
 class Completeness(_Model):
@@ -135,6 +137,9 @@ class Summary(_Model):
     ended_at: datetime | None = None
     last_activity_at: datetime | None = None
     duration_minutes: float | None = None
+    # How the intention of the previous reflection went (asked only when
+    # there was one).
+    previous_followup: Value = None
     mood: BeforeAfter = BeforeAfter()
     anxiety: BeforeAfter = BeforeAfter()
     body_check: Value = None

@@ -17,6 +17,8 @@ from bot.summary.transcript import bot_text, crisis_mark
 
 # Broker and record timestamps of the same message can differ slightly.
 MATCH_SLACK = timedelta(seconds=2)
+# How the clinic worker names an escalation's broker event (bot.escalation.ingest).
+SOURCE_PREFIX = "broker:"
 EPOCH = datetime.fromtimestamp(0, tz=timezone.utc)
 
 
@@ -30,7 +32,7 @@ def _texts(bot_response: Any) -> list[str]:
     return texts
 
 
-def _from_escalation(escalation: Any) -> RiskEvent:
+def _from_escalation(escalation: Any, retracted: bool) -> RiskEvent:
     return RiskEvent(
         level=escalation.level,
         final_level=escalation.final_level,
@@ -41,11 +43,12 @@ def _from_escalation(escalation: Any) -> RiskEvent:
         escalation_status=escalation.status,
         message_at=to_datetime(escalation.message_at),
         acknowledged_at=to_datetime(escalation.acknowledged_at),
+        retracted=retracted,
     )
 
 
 def _same_message(escalation: Any, event: Event) -> bool:
-    ids = {str(event.position), str(event.data.get("message_id"))}
+    ids = {f"{SOURCE_PREFIX}{event.position}", str(event.data.get("message_id"))}
     if str(escalation.source_event_id) in ids:
         return True
     at, message_at = event.timestamp, to_datetime(escalation.message_at)
@@ -77,38 +80,52 @@ def _in_span(at: datetime | None, since, until) -> bool:
 
 
 def collect_risk_events(
-    window: Sequence[Event],
     escalations: Sequence[Any],
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: datetime | None,
+    until: datetime | None,
+    events: Sequence[Event] = (),
+    applied: Sequence[Event] | None = None,
 ) -> list[RiskEvent]:
-    """Risk events in a session, oldest first.
+    """Risk events between ``since`` and ``until`` (open when ``None``), oldest first.
 
     Args:
-        window: The session's events (applied, in order); when given, its
-            first and last timestamps bound the span.
         escalations: ``Escalation`` rows of the conversation.
-        since: Start of the span when there are no events.
-        until: End of the span when there are no events (``None``: open).
+        since: Start of the session.
+        until: End of the session (``None`` while it runs).
+        events: The conversation's events with rewound ones still in: a
+            flagged message the patient took back is still a risk event.
+        applied: The events left after rewinds, to mark retracted messages.
     """
-    stamps = [e.timestamp for e in window if e.timestamp is not None]
-    if stamps:
-        since, until = stamps[0], stamps[-1]
-    chosen = [
-        e for e in escalations if _in_span(to_datetime(e.message_at), since, until)
+    kept = {id(event) for event in applied} if applied is not None else None
+    flagged = [
+        (index, event)
+        for index, event in enumerate(events)
+        if crisis_mark(event) is not None and _in_span(event.timestamp, since, until)
     ]
-    found = [_from_escalation(e) for e in chosen]
-    for index, event in enumerate(window):
-        mark = crisis_mark(event)
-        if mark is None or any(_same_message(e, event) for e in chosen):
+
+    def retracted(event: Event | None) -> bool:
+        return event is not None and kept is not None and id(event) not in kept
+
+    found, matched = [], set()
+    for escalation in escalations:
+        if not _in_span(to_datetime(escalation.message_at), since, until):
             continue
+        source = next((e for _, e in flagged if _same_message(escalation, e)), None)
+        if source is not None:
+            matched.add(id(source))
+        found.append(_from_escalation(escalation, retracted(source)))
+    for index, event in flagged:
+        if id(event) in matched:
+            continue
+        mark = crisis_mark(event)
         found.append(
             RiskEvent(
                 level=mark.level,
                 category=mark.category,
                 quote=event.data.get("text") or "",
-                bot_response=_bot_replies(window, index),
+                bot_response=_bot_replies(events, index),
                 message_at=event.timestamp,
+                retracted=retracted(event),
             )
         )
     return sorted(found, key=lambda risk: risk.message_at or EPOCH)

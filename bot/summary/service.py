@@ -228,6 +228,11 @@ def _due_record_conversations(session: Session) -> set[str]:
     return set(session.execute(query.distinct()).scalars().all())
 
 
+def portal_link(config: ClinicConfig, summary_id: int) -> str:
+    """The portal page of a stored summary (``SessionSummary.id``)."""
+    return f"{config.clinic.portal_url.rstrip('/')}/sessions/{summary_id}"
+
+
 def _notify(
     session: Session,
     row: SessionSummary,
@@ -237,30 +242,27 @@ def _notify(
     supersedes: int | None,
     now: datetime,
 ) -> int:
-    url = f"{config.clinic.portal_url.rstrip('/')}/sessions/{row.id}"
-    finished = row.reason == COMPLETED
+    # Like escalation payloads (bot.escalation.outbox): ids, who, a link; the
+    # patient's answers only when the clinic opted in.
     payload: dict[str, Any] = {
         "kind": "summary",
+        "clinic": config.clinic.name,
         "reason": row.reason,
+        "status": summary.status,
         "summary_id": row.id,
         "reflection_id": row.reflection_id,
-        "patient_id": row.patient_id,
-        "status": summary.status,
         "supersedes": supersedes,
-        "url": url,
-        "subject": "Reflection completed" if finished else "Reflection unfinished",
-        "text": (
-            f"A {'completed' if finished else 'partial'} reflection summary is "
-            f"ready in Afterglow: {url}"
-        ),
+        "patient": summary.patient.label,
+        "patient_id": row.patient_id,
+        "link": portal_link(config, row.id),
     }
     if config.summaries.include_content:
         payload["summary"] = summary.to_dict()
         payload["markdown"] = render_markdown(summary)
     targets: list[tuple[str, str]] = []
     therapist = patient.therapist if patient is not None else None
-    if therapist is not None and therapist.active and therapist.email:
-        targets.append(("email", therapist.email))
+    if therapist is not None and therapist.active and therapist.email.strip():
+        targets.append(("email", therapist.email.strip().lower()))
     targets += [
         ("webhook", hook.url)
         for hook in config.notifications.webhooks

@@ -18,16 +18,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.summary.steps import (
+    ANSWER_FIELDS,
     COMPLETION_SLOT,
-    OPENING_SLOT,
     REFLECTION_FORM,
-    REFLECTION_SLOTS,
     is_answered,
 )
 from bot.summary.timeline import Event, EventLike, applied_events
 
 REQUESTED_SLOT = "requested_slot"
-ANSWER_SLOTS = frozenset(REFLECTION_SLOTS) | {OPENING_SLOT}
+ANSWER_SLOTS = frozenset(ANSWER_FIELDS)
+# Set by the action server to the id of the reflection record.
+RECORD_SLOT = "reflection_id"
 # How far apart a record's start and the form activation may be and still
 # describe the same start (the action server writes the record around it).
 START_SLACK = timedelta(minutes=1)
@@ -48,6 +49,8 @@ class SessionSpan:
     pause_count: int = 0
     resume_count: int = 0
     requested_slot: str | None = None
+    # Reflection record ids the action server announced for this session.
+    record_ids: list[int] = field(default_factory=list)
     # Events that belong to the session: from its start up to its end or to
     # the next session (pauses included), indexes into ``events``.
     end_index: int = 0
@@ -72,6 +75,7 @@ class _Segmenter:
         # Answer slots set since the last completion: the opening question is
         # asked before the form starts.
         self.fresh: dict[str, Any] = {}
+        self.fresh_record_id: int | None = None
         self.carrying_over = False
         self.index = 0
 
@@ -96,7 +100,7 @@ class _Segmenter:
             if self.current is not None:
                 self._end("restarted", event.timestamp)
             self.loop = None
-            self.fresh = {}
+            self.fresh, self.fresh_record_id = {}, None
             return
         if kind == "slot":
             self._slot(event)
@@ -114,6 +118,8 @@ class _Segmenter:
         current = self.current
         if name == REQUESTED_SLOT and current is not None and current.active:
             current.requested_slot = value
+        if name == RECORD_SLOT and isinstance(value, int):
+            self._record_id(value)
         if name not in ANSWER_SLOTS:
             return
         target = current.answers if current is not None else self.fresh
@@ -123,6 +129,15 @@ class _Segmenter:
             target[name] = value
         if current is not None:
             current.last_activity_at = event.timestamp or current.last_activity_at
+
+    def _record_id(self, record_id: int) -> None:
+        if self.current is not None:
+            if record_id not in self.current.record_ids:
+                self.current.record_ids.append(record_id)
+        elif not any(record_id in done.record_ids for done in self.sessions):
+            # The start action announces the new record before the form runs;
+            # a finished session's id (saved again at completion) is not new.
+            self.fresh_record_id = record_id
 
     def _loop(self, index: int, event: Event) -> None:
         name = event.name
@@ -142,7 +157,7 @@ class _Segmenter:
                 self.current.completed = True
                 self.current.last_activity_at = event.timestamp
                 self._end("completed", event.timestamp)
-                self.fresh = {}
+                self.fresh, self.fresh_record_id = {}, None
             else:
                 self._pause()
         self.loop = name
@@ -161,6 +176,7 @@ class _Segmenter:
             started_at=event.timestamp,
             start_index=index,
             answers=dict(self.fresh),
+            record_ids=[self.fresh_record_id] if self.fresh_record_id else [],
             last_activity_at=event.timestamp,
             end_index=index,
             events=self.events,

@@ -10,7 +10,9 @@ from typing import Any
 
 REFLECTION_FORM = "reflection_form"
 SKIPPED = "skipped"
-OPENING_SLOT = "hours_since_infusion"
+HOURS_SLOT = "hours_since_infusion"
+# Asked before step 1 (the follow-up only when an earlier reflection exists).
+OPENING_SLOTS = (HOURS_SLOT, "previous_followup")
 
 # (step name, label for people, required slots, optional slots)
 STEPS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -42,9 +44,11 @@ STEP_STATES = ("done", "skipped", "partial", "open")
 
 # Answers a summary can carry; anxiety_after is not asked by the current form
 # but is shown when a record has it.
-REFLECTION_SLOTS: tuple[str, ...] = tuple(
-    slot for step in STEPS for slot in step[2] + step[3]
-) + ("anxiety_after",)
+ANSWER_FIELDS: tuple[str, ...] = (
+    OPENING_SLOTS
+    + tuple(slot for step in STEPS for slot in step[2] + step[3])
+    + ("anxiety_after",)
+)
 SLOT_STEP: dict[str, str] = {
     slot: step[0] for step in STEPS for slot in step[2] + step[3]
 }
