@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "bot.channels.cli",
     "bot.escalation.cli",
     "bot.store.cli",
+    "bot.summary.cli",
 )
 
 
