@@ -10,7 +10,7 @@ supersedes it. Notifications only enter the outbox; the worker delivers them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -212,7 +212,12 @@ def _new_conversations(stream: EventStream, watch: _Watch) -> set[str]:
             return touched
 
 
-def _due_record_conversations(session: Session) -> set[str]:
+def _due_record_conversations(session: Session, idle_since: datetime) -> set[str]:
+    """Conversations whose records may need a summary.
+
+    That is, completed without a completed summary, or idle without any; the
+    event stream brings up the other conversations.
+    """
     completed = select(SessionSummary.reflection_id).where(
         SessionSummary.reason == COMPLETED, SessionSummary.reflection_id.isnot(None)
     )
@@ -222,7 +227,9 @@ def _due_record_conversations(session: Session) -> set[str]:
     query = select(Reflection.conversation_id).where(
         or_(
             (Reflection.status == "completed") & Reflection.id.not_in(completed),
-            (Reflection.status != "completed") & Reflection.id.not_in(summarised),
+            (Reflection.status != "completed")
+            & (Reflection.updated_at <= idle_since)
+            & Reflection.id.not_in(summarised),
         )
     )
     return set(session.execute(query.distinct()).scalars().all())
@@ -283,6 +290,20 @@ def _notify(
     return len(targets)
 
 
+def _worth_telling(summary: Summary) -> bool:
+    """Whether the therapist is notified.
+
+    A reflection opened and left before any step was answered, with no risk
+    event, is stored (so it is not built again) but not sent.
+    """
+    steps = summary.completeness.steps.values()
+    return (
+        summary.status == "complete"
+        or bool(summary.risk_events)
+        or any(state != "open" for state in steps)
+    )
+
+
 def _store_due(
     session: Session,
     data: ConversationData,
@@ -312,7 +333,8 @@ def _store_due(
         session.add(row)
         session.flush()  # the id goes into the portal link
         supersedes = existing[-1].id if existing else None
-        _notify(session, row, summary, data.patient, config, supersedes, now)
+        if _worth_telling(summary):
+            _notify(session, row, summary, data.patient, config, supersedes, now)
         stored += 1
     return stored
 
@@ -336,7 +358,8 @@ def process_due(
     conversations = _new_conversations(stream, watch) | watch.open_conversations
     stored = 0
     with db.session() as session:
-        conversations |= _due_record_conversations(session)
+        idle_since = now - timedelta(minutes=config.summaries.inactivity_minutes)
+        conversations |= _due_record_conversations(session, idle_since)
     still_open: set[str] = set()
     for conversation_id in sorted(conversations):
         with db.session() as session:

@@ -151,3 +151,14 @@ def test_unknown_conversation_and_conversation_without_reflection(db, stream, pa
         summary_for_conversation(db, stream, "nobody")
     with pytest.raises(NoSession):
         summary_for_conversation(db, stream, CONVERSATION)
+
+
+def test_a_reflection_left_before_any_answer_is_stored_but_not_sent(
+    db, stream, config, patient
+):
+    conversation = Conversation(CONVERSATION).listen().open_reflection()
+    conversation.ask("mood_before")
+    publish(stream, conversation.events)
+    assert process_due(db, stream, config, _now(conversation, 180)) == 1
+    assert _rows(db, SessionSummary)[0].reason == "inactive"
+    assert _rows(db, Notification) == []
