@@ -20,15 +20,20 @@ from bot.escalation.timeutil import from_timestamp, iso
 from bot.store.events import EventStream, broker_events
 
 CHUNK = 100
-# C-SSRS screener slot -> answer key of bot.safety.cssrs
-CSSRS_SLOTS = {
-    "cssrs_wish_dead": "wish_dead",
-    "cssrs_suicidal_thoughts": "suicidal_thoughts",
-    "cssrs_method": "method",
-    "cssrs_intent": "intent",
-    "cssrs_plan": "plan",
-    "cssrs_behavior": "behavior_past_3_months",
-}
+# The C-SSRS screener's slots (their names after "cssrs_" are the answer names
+# ScreenerAnswers.from_slots expects, as in actions/crisis.py).
+CSSRS_SLOT_PREFIX = "cssrs_"
+CSSRS_SLOTS = tuple(
+    CSSRS_SLOT_PREFIX + name
+    for name in (
+        "wish_dead",
+        "suicidal_thoughts",
+        "method",
+        "intent",
+        "plan",
+        "behavior",
+    )
+)
 # Events after which Rasa's tracker starts from empty slots.
 _SLOT_RESETS = {"restart", "session_started"}
 
@@ -131,11 +136,14 @@ def user_message_between(
 def cssrs_answers(
     stream: EventStream, conversation_id: str, up_to: int
 ) -> dict[str, bool | None]:
-    """The screener answers as the tracker holds them at position ``up_to``.
+    """The screener slots as the tracker holds them at position ``up_to``.
 
     Replays the conversation backwards: the latest value of each screener slot
     wins, and a restart or new session (which empties Rasa's slots) ends the
     search. Values other than true/false read as unanswered (``None``).
+
+    Returns:
+        Slot names without the ``cssrs_`` prefix mapped to the answers.
     """
     answers: dict[str, bool | None] = {}
     for row in _scan(
@@ -143,12 +151,11 @@ def cssrs_answers(
     ):
         if row.type in _SLOT_RESETS:
             break
-        if row.type != "slot":
-            continue
-        key = CSSRS_SLOTS.get(row.data.get("name"))
-        if key and key not in answers:
+        name = row.data.get("name") if row.type == "slot" else None
+        if name in CSSRS_SLOTS and name not in answers:
             value = row.data.get("value")
-            answers[key] = value if isinstance(value, bool) else None
-        if len(answers) == len(CSSRS_SLOTS):
-            break
-    return {key: answers.get(key) for key in CSSRS_SLOTS.values()}
+            answers[name] = value if isinstance(value, bool) else None
+            if len(answers) == len(CSSRS_SLOTS):
+                break
+    prefix = len(CSSRS_SLOT_PREFIX)
+    return {name[prefix:]: answers.get(name) for name in CSSRS_SLOTS}

@@ -95,15 +95,21 @@ def render_email(kind: str, payload: Mapping[str, Any]) -> tuple[str, str]:
             if payload.get(key) is not None:
                 lines.append(f"{label}: {payload[key]}")
     else:
-        for key, value in payload.items():
-            if key != "link" and isinstance(value, (str, int, float)):
-                lines.append(f"{key}: {value}")
+        lines.append("A session summary from Afterglow is ready in the portal.")
+        lines.append("")
+        for label, key in (("Patient", "patient"), ("Status", "status")):
+            if payload.get(key) is not None:
+                lines.append(f"{label}: {payload[key]}")
+        # Present only when the clinic opted in (summaries.include_content).
+        if isinstance(payload.get("markdown"), str):
+            lines += ["", payload["markdown"]]
     if payload.get("link"):
         lines += ["", f"Open: {payload['link']}"]
-    lines += [
-        "",
-        "Patient messages are never sent by email; read them in the portal.",
-    ]
+    if kind in ("escalation", "reminder"):
+        lines += [
+            "",
+            "Patient messages are never sent by email; read them in the portal.",
+        ]
     return subject, "\n".join(lines) + "\n"
 
 

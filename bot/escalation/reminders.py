@@ -4,7 +4,7 @@
 *delivered* (not when it is queued), so the reminder clock measures time since
 someone could actually have seen it. A reminder is queued when the effective
 level has ``renotify_minutes`` configured, that many minutes have passed since
-``last_notified_at``, and no reminder has been queued since then; so a target
+``last_notified_at``, and no reminder has been queued after it; so a target
 that stays down cannot pile up reminders, while a working one keeps getting
 them every N minutes until somebody acknowledges.
 """
@@ -47,7 +47,7 @@ def queue_reminders(
                 select(Notification.id)
                 .where(Notification.escalation_id == escalation.id)
                 .where(Notification.kind == "reminder")
-                .where(Notification.created_at >= last)
+                .where(Notification.created_at > last)
                 .limit(1)
             )
             if already:

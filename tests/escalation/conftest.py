@@ -232,7 +232,7 @@ def http_endpoint(monkeypatch):
     server.statuses = []
     server.requests = []
     server.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server
     server.shutdown()
@@ -287,7 +287,7 @@ def smtp_sink():
     server.daemon_threads = True
     server.messages = []
     server.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server
     server.shutdown()
