@@ -405,7 +405,9 @@ def build_summaries(
     """
     events = normalise(events)
     reflections = [r for r in reflections if to_datetime(r.started_at) is not None]
-    sessions = find_sessions(events, [to_datetime(r.started_at) for r in reflections])
+    sessions = find_sessions(
+        events, [(r.id, to_datetime(r.started_at)) for r in reflections]
+    )
     conversation_id = conversation_id or _conversation_id(
         reflections[0] if reflections else None, patient, events
     )

@@ -5,9 +5,10 @@ after the previous reflection completed, pauses when the loop is deactivated
 without ``mood_after`` (or when a Rasa session starts, since the active loop is
 not carried over), resumes when the loop is activated again, and completes
 when the loop ends with ``mood_after`` set. A ``restart`` ends an unfinished
-session. Reflection records can split a session: when a record started after
-the session began and before a later activation, that activation begins a new
-session (the clinic started a new reflection without finishing the old one).
+session. A new reflection record can split an unfinished session: when the
+action server announces a different ``reflection_id`` while it is paused, or
+a record started between its start and a later activation, that activation
+begins a new session instead of resuming the old one.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ RECORD_SLOT = "reflection_id"
 # How far apart a record's start and the form activation may be and still
 # describe the same start (the action server writes the record around it).
 START_SLACK = timedelta(minutes=1)
+
+# (Reflection.id, Reflection.started_at)
+RecordStart = tuple[Any, datetime]
 
 
 @dataclass
@@ -65,16 +69,24 @@ class SessionSpan:
         return self.events[self.start_index : self.end_index + 1]
 
 
+def _assign(answers: dict[str, Any], name: str, value: Any) -> None:
+    if value is None:
+        answers.pop(name, None)
+    else:
+        answers[name] = value
+
+
 class _Segmenter:
-    def __init__(self, events: list[Event], record_starts: Sequence[datetime]):
+    def __init__(self, events: list[Event], records: Sequence[RecordStart]):
         self.events = events
-        self.record_starts = sorted(record_starts)
+        self.records = list(records)
         self.sessions: list[SessionSpan] = []
         self.current: SessionSpan | None = None
         self.loop: str | None = None
         # Answer slots set since the last completion: the opening question is
         # asked before the form starts.
-        self.fresh: dict[str, Any] = {}
+        # Answer slots changed while no session was active (None = cleared).
+        self.outside: dict[str, Any] = {}
         self.fresh_record_id: int | None = None
         self.carrying_over = False
         self.index = 0
@@ -100,7 +112,7 @@ class _Segmenter:
             if self.current is not None:
                 self._end("restarted", event.timestamp)
             self.loop = None
-            self.fresh, self.fresh_record_id = {}, None
+            self.outside, self.fresh_record_id = {}, None
             return
         if kind == "slot":
             self._slot(event)
@@ -122,18 +134,26 @@ class _Segmenter:
             self._record_id(value)
         if name not in ANSWER_SLOTS:
             return
-        target = current.answers if current is not None else self.fresh
-        if value is None:
-            target.pop(name, None)
-        else:
-            target[name] = value
-        if current is not None:
+        if current is not None and current.active:
+            _assign(current.answers, name, value)
             current.last_activity_at = event.timestamp or current.last_activity_at
+        else:
+            # Outside the form: the opening question, or resets before a new
+            # reflection; applied on resume or start (see _loop).
+            self.outside[name] = value
 
     def _record_id(self, record_id: int) -> None:
-        if self.current is not None:
-            if record_id not in self.current.record_ids:
-                self.current.record_ids.append(record_id)
+        current = self.current
+        if current is not None:
+            if record_id in current.record_ids:
+                return
+            if current.active or not current.record_ids:
+                # Saved late (an earlier save failed) or mid-session.
+                current.record_ids.append(record_id)
+            else:
+                # A different record while paused: the next activation is a
+                # new reflection.
+                self.fresh_record_id = record_id
         elif not any(record_id in done.record_ids for done in self.sessions):
             # The start action announces the new record before the form runs;
             # a finished session's id (saved again at completion) is not new.
@@ -144,7 +164,9 @@ class _Segmenter:
         if name == REFLECTION_FORM:
             if self.loop == REFLECTION_FORM:
                 return
-            if self.current is not None and self._record_started_since(event):
+            if self.current is not None and (
+                self.fresh_record_id is not None or self._record_started_since(event)
+            ):
                 self._end("superseded", self.current.last_activity_at)
             if self.current is None:
                 self._start(index, event)
@@ -152,35 +174,42 @@ class _Segmenter:
                 self.current.active = True
                 self.current.resume_count += 1
                 self.current.last_activity_at = event.timestamp
+                for name, value in self.outside.items():
+                    _assign(self.current.answers, name, value)
+                self.outside = {}
         elif self.loop == REFLECTION_FORM and self.current is not None:
             if is_answered(self.current.answers.get(COMPLETION_SLOT)):
                 self.current.completed = True
                 self.current.last_activity_at = event.timestamp
                 self._end("completed", event.timestamp)
-                self.fresh, self.fresh_record_id = {}, None
+                self.outside, self.fresh_record_id = {}, None
             else:
                 self._pause()
         self.loop = name
 
     def _record_started_since(self, event: Event) -> bool:
+        # A record this session already announced (say its first save failed
+        # and a later one created it) does not start a new session.
         start, now = self.current.started_at, event.timestamp
         if start is None or now is None:
             return False
         return any(
             start + START_SLACK < record_start <= now + START_SLACK
-            for record_start in self.record_starts
+            and record_id not in self.current.record_ids
+            for record_id, record_start in self.records
         )
 
     def _start(self, index: int, event: Event) -> None:
         self.current = SessionSpan(
             started_at=event.timestamp,
             start_index=index,
-            answers=dict(self.fresh),
+            answers={k: v for k, v in self.outside.items() if v is not None},
             record_ids=[self.fresh_record_id] if self.fresh_record_id else [],
             last_activity_at=event.timestamp,
             end_index=index,
             events=self.events,
         )
+        self.outside, self.fresh_record_id = {}, None
         self.sessions.append(self.current)
 
     def _pause(self) -> None:
@@ -197,13 +226,14 @@ class _Segmenter:
 
 
 def find_sessions(
-    events: Iterable[EventLike], record_starts: Sequence[datetime] = ()
+    events: Iterable[EventLike], records: Sequence[RecordStart] = ()
 ) -> list[SessionSpan]:
     """Reflection sessions in a conversation's events, oldest first.
 
     Args:
         events: The conversation's events (rewinds are applied here).
-        record_starts: ``started_at`` of the conversation's reflection records,
-            used to split a session the clinic restarted without finishing.
+        records: ``(id, started_at)`` of the conversation's reflection
+            records, used to split a session when a new record began without
+            the old one finishing.
     """
-    return _Segmenter(applied_events(events), record_starts).run()
+    return _Segmenter(applied_events(events), records).run()

@@ -332,3 +332,30 @@ def test_no_session_raises_lookup_error():
     conversation = Conversation().listen().user("hi", intent="greet")
     with pytest.raises(LookupError):
         build_summary(events=conversation.events)
+
+
+def test_a_new_record_after_a_pause_starts_a_new_session():
+    conversation = Conversation().listen().slot("reflection_id", 8)
+    conversation.open_reflection().run_answers(_until("thought")).ask("thought")
+    conversation.pause().wait(60 * 24 * 3)
+    new_start = _at(conversation)
+    conversation.slot("reflection_id", 9).resume()
+    old = _record(id=8, status="paused", answers={}, started_at=_at(conversation, -1e4))
+    new = _record(id=9, status="in_progress", answers={}, started_at=new_start)
+    first, second = build_summaries(
+        conversation.events, [old, new], now=_at(conversation, 1)
+    )
+    assert (first.reflection_id, first.end_reason) == (8, "superseded")
+    assert first.loop.thought is None and first.mood.before == 4
+    assert (second.reflection_id, second.status) == (9, "in_progress")
+
+
+def test_a_record_the_session_announced_late_does_not_split_it():
+    conversation = Conversation().listen().open_reflection()
+    conversation.run_answers(_until("thought")).ask("thought")
+    late_start = _at(conversation)
+    conversation.slot("reflection_id", 5).ask("thought").pause()
+    conversation.wait(30).resume()
+    record = _record(id=5, status="in_progress", answers={}, started_at=late_start)
+    (summary,) = build_summaries(conversation.events, [record], now=_at(conversation))
+    assert summary.reflection_id == 5 and summary.completeness.resume_count == 1
