@@ -86,3 +86,22 @@ def test_turn_is_json_serialisable():
     conversation = Conversation().listen().user("<b>hi</b>")
     (turn,) = build_transcript(conversation.events)
     assert '"role": "patient"' in turn.json()
+
+
+def test_rewinds_match_rasas_own_applied_events():
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    conversation = Conversation().listen().user("one").bot("reply one").listen()
+    conversation.user("two").action("action_x").rewind()
+    conversation.user("three").bot("reply three").action("utter_y")
+    conversation.events.append({"event": "undo", "timestamp": conversation.tick()})
+    conversation.listen().user("four").bot("reply four").listen()
+    conversation.user("/back", intent="back").action("action_back").rewind().rewind()
+    tracker = DialogueStateTracker.from_dict("conv-1", conversation.events, [])
+    expected = [
+        event.text
+        for event in tracker.applied_events()
+        if event.as_dict()["event"] in ("user", "bot")
+    ]
+    assert [turn.text for turn in build_transcript(conversation.events)] == expected
+    assert expected == ["one", "reply one", "three", "reply three"]
