@@ -1,0 +1,1 @@
+"""The portal's routers: login, pages, exports, admin and the JSON API."""
