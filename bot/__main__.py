@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "bot.escalation.cli",
     "bot.store.cli",
     "bot.summary.cli",
+    "bot.portal.cli",
 )
 
 
