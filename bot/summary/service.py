@@ -158,7 +158,15 @@ def summary_for_conversation(
         latest = summaries[-1]
         if latest.status == "in_progress":
             return latest
-        rows = _rows_for(stored_rows(session, conversation_id), latest.session_key)
+        rows = [
+            row
+            for row in _rows_for(
+                stored_rows(session, conversation_id), latest.session_key
+            )
+            if row.data.get("status") == latest.status
+        ]
+        # A stored snapshot is what the therapist was sent; a stale one (say
+        # "inactive" before the patient finished) is not.
         return Summary.parse_obj(rows[-1].data) if rows else latest
 
 

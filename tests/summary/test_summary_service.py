@@ -137,9 +137,12 @@ def test_summary_for_conversation_builds_on_demand_or_returns_stored(
     assert running.patient.display_name == "Ana"
     assert running.infusion.number == 3  # the clinic's latest infusion
 
-    finished = Conversation(CONVERSATION, start=conversation.clock)
+    process_due(db, stream, config, _now(conversation, 180))  # inactive
+    finished = Conversation(CONVERSATION, start=conversation.clock + 3 * 3600)
     finished.run_answers(FULL_ANSWERS[2:]).complete()
     publish(stream, finished.events)
+    fresh = summary_for_conversation(db, stream, CONVERSATION, now=_now(finished, 1))
+    assert fresh.status == "complete"  # not the stale "inactive" snapshot
     process_due(db, stream, config, _now(finished, 1))
     stored = summary_for_conversation(db, stream, CONVERSATION, now=_now(finished, 2))
     assert stored.status == "complete"
