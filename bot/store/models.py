@@ -214,7 +214,8 @@ class Notification(Base):
     channel = Column(String(20), nullable=False)  # webhook | email
     target = Column(String(500), nullable=False)
     payload = Column(JSON, nullable=False)
-    status = Column(String(20), nullable=False, default="pending")  # pending | delivered
+    # pending | delivered | cancelled (a reminder made moot by an acknowledgement)
+    status = Column(String(20), nullable=False, default="pending")
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = _timestamp(nullable=False, default=utcnow)
     last_error = Column(String(500))
