@@ -1,13 +1,26 @@
-# Afterglow: `make run` and `make test` do all set-up themselves.
+# Afterglow. `make run` and `make test` do all set-up themselves.
 SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
 PYTHON_VERSION := $(shell cat .python-version)
 PYTHON ?= $(shell command -v pyenv >/dev/null 2>&1 && echo "$$(pyenv root)/versions/$(PYTHON_VERSION)/bin/python" || command -v python3.10)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+MODEL := models/afterglow.tar.gz
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+
+# Everything that shapes the trained model; a change to any of it retrains.
+MODEL_INPUTS = config.yml domain.yml config/clinic.yml \
+	$(shell find data bot/components bot/safety -type f \( -name '*.py' -o -name '*.yml' -o -name '*.yaml' \) 2>/dev/null | sort)
+
+.PHONY: help
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
 .PHONY: venv
-venv: $(STAMP)
+venv: $(STAMP)  ## Create .venv with pinned dependencies
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-lock.txt
 	@test -x "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
@@ -15,3 +28,73 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-lock.txt
 	$(BIN)/pip install --quiet --upgrade "pip<24.1" "setuptools<71" wheel
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c requirements-lock.txt
 	touch $@
+
+.PHONY: system-deps
+system-deps:  ## Install Chromium for the browser tests (Debian packages)
+	scripts/install-system-deps.sh
+
+build/domain/clinic.yml: domain.yml config/clinic.yml bot/clinic_responses.py bot/config.py | $(STAMP)
+	$(BIN)/python -m bot build-domain
+
+.PHONY: train
+train: $(MODEL)  ## Train the model if any of its inputs changed
+
+$(MODEL): $(MODEL_INPUTS) build/domain/clinic.yml | $(STAMP)
+	$(BIN)/rasa train --config config.yml --domain build/domain --data data \
+		--out models --fixed-model-name afterglow --force
+	touch $@
+
+.PHONY: validate
+validate: build/domain/clinic.yml  ## Check the training data and domain
+	$(BIN)/rasa data validate --domain build/domain --data data --fail-on-warnings
+	$(BIN)/python scripts/check_domain_usage.py
+
+.PHONY: lint
+lint: $(STAMP)  ## ruff + black (88 columns)
+	$(BIN)/ruff check bot actions tests scripts benchmarks
+	$(BIN)/black --check --quiet bot actions tests scripts benchmarks
+
+.PHONY: test-unit
+test-unit: $(STAMP)  ## Unit, component, API and CLI tests
+	$(BIN)/pytest -m "not e2e and not browser" tests
+
+.PHONY: test-stories
+test-stories: $(MODEL)  ## Story tests against the trained model
+	$(BIN)/rasa test core --model $(MODEL) --stories tests --fail-on-prediction-errors \
+		--out results/stories
+
+.PHONY: test-e2e
+test-e2e: $(MODEL) system-deps  ## Real servers on 127.0.0.1, HTTP and headless Chromium
+	$(BIN)/pytest -m "e2e or browser" tests
+
+.PHONY: eval-crisis
+eval-crisis: $(STAMP)  ## Crisis detector on its held-out set; fails below target
+	$(BIN)/python -m bot.safety.evaluate --split heldout
+
+.PHONY: eval-traps
+eval-traps: $(STAMP)  ## Thinking-trap detector on its test split; fails below target
+	$(BIN)/python -m bot.traps.evaluate
+
+.PHONY: eval-nlu
+eval-nlu: $(STAMP) build/domain/clinic.yml  ## NLU cross-validation (slow; not part of make test)
+	$(BIN)/rasa test nlu --config config.yml --domain build/domain --nlu data/nlu \
+		--cross-validation --folds 3 --out results/nlu
+
+.PHONY: bench
+bench: $(STAMP)  ## Speed benchmarks
+	$(BIN)/python benchmarks/bench_crisis.py
+
+.PHONY: test
+test: venv lint validate test-unit eval-crisis eval-traps train test-stories test-e2e  ## Everything CI runs
+
+.PHONY: run
+run: venv train  ## Set up, train if stale, start every service on 127.0.0.1
+	scripts/run.sh
+
+.PHONY: shell
+shell: train  ## Talk to the bot in the terminal (starts its own action server)
+	scripts/shell.sh
+
+.PHONY: clean
+clean:  ## Remove build output (keeps .venv and var/)
+	rm -rf build models results .pytest_cache

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping, Optional
 
 from sqlalchemy import select
 
 from bot.reflection.steps import reflection_slots, step_status
-from bot.store import Database, Infusion, Patient, Reflection
+from bot.store import Database, Patient, Reflection
 from bot.store.models import utcnow
 
 # Stored with the answers: what the detector suggested, apart from the choice.
@@ -21,16 +21,19 @@ def answers_from_slots(values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: values[name] for name in fields if values.get(name) is not None}
 
 
-def _infusion_number(session, patient: Optional[Patient], hours: Any, now: datetime) -> Optional[int]:
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; the store writes UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _infusion_number(patient: Optional[Patient], hours: Any, now: datetime) -> Optional[int]:
+    """The number of the infusion the patient is reflecting on, if recorded."""
     if patient is None:
         return None
     moment = now - timedelta(hours=hours) if isinstance(hours, (int, float)) else now
-    infusion = session.scalars(
-        select(Infusion)
-        .where(Infusion.patient_id == patient.id, Infusion.administered_at <= moment + timedelta(hours=2))
-        .order_by(Infusion.administered_at.desc())
-    ).first()
-    return infusion.number if infusion else None
+    # Allow for the patient's rough estimate of the time since the infusion.
+    earlier = [i for i in patient.infusions if _aware(i.administered_at) <= moment + timedelta(hours=6)]
+    return max(earlier, key=lambda i: _aware(i.administered_at)).number if earlier else None
 
 
 def save_reflection(
@@ -64,7 +67,7 @@ def save_reflection(
             ).first()
             reflection = Reflection(
                 conversation_id=conversation_id,
-                patient_id=patient.id if patient else None,
+                patient=patient,
                 started_at=now,
                 answers={},
                 step_status={},
@@ -76,7 +79,7 @@ def save_reflection(
         hours = answers.get("hours_since_infusion")
         reflection.hours_since_infusion = hours if isinstance(hours, (int, float)) else None
         if reflection.infusion_number is None:
-            reflection.infusion_number = _infusion_number(session, reflection.patient, hours, now)
+            reflection.infusion_number = _infusion_number(reflection.patient, hours, now)
         if status == "paused" and reflection.status != "paused":
             reflection.pause_count += 1
         if status == "in_progress" and reflection.status == "paused":
