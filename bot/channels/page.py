@@ -23,6 +23,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_TYPES = {
     "chat.js": "text/javascript; charset=utf-8",
     "chat.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 
 PAGE_CSP = (

@@ -24,6 +24,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "peer_heading": "Peer support",
         "clinic_heading": "Your clinic",
         "close": "Close",
+        "back_to_chat": "Back to the conversation",
+        "notice_help_intro": (
+            "If you might hurt yourself or someone else, or you feel physically "
+            "unwell, contact one of these now."
+        ),
         "progress_label": "Reflection progress",
         "progress_text": "Step {step} of {total}",
         "log_label": "Conversation",
@@ -46,7 +51,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "That message is longer than 4,000 characters. Please send it in "
             "shorter parts."
         ),
-        "error_invalid_payload": "That button no longer works. Please type your answer.",
+        "error_invalid_payload": (
+            "That button no longer works. Please type your answer."
+        ),
         "error_busy": "Still answering your last message. One moment, please.",
         "error_session": (
             "This device is signed out. Open the link from your clinic to continue."
@@ -80,6 +87,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "peer_heading": "Apoyo entre pares",
         "clinic_heading": "Tu clínica",
         "close": "Cerrar",
+        "back_to_chat": "Volver a la conversación",
+        "notice_help_intro": (
+            "Si podrías hacerte daño o hacer daño a alguien, o te sientes mal "
+            "físicamente, contacta ahora con uno de estos."
+        ),
         "progress_label": "Progreso de la reflexión",
         "progress_text": "Paso {step} de {total}",
         "log_label": "Conversación",

@@ -5,7 +5,8 @@
 
   var data = JSON.parse(document.getElementById("page-data").textContent);
   var text = data.text;
-  var STEP_PATTERN = /^\s*(?:step|paso)\s+(\d+)\s+(?:of|de)\s+(\d+)/i;
+  // "Step 3 of 8" opening the text or one of its sentences (also "**Step 3 of 8**").
+  var STEP_PATTERN = /(?:^|[.!?]\s+)[\s*_#([]*(?:step|paso)\s+(\d+)\s+(?:of|de)\s+(\d+)/i;
   var COUNTER_FROM = 500;
 
   var el = {
@@ -25,7 +26,7 @@
     progressFill: document.getElementById("progress-fill"),
     help: document.getElementById("help"),
     helpOpen: document.getElementById("help-open"),
-    helpClose: document.getElementById("help-close"),
+    helpClose: document.querySelectorAll(".help-close"),
     helpHeading: document.getElementById("help-heading"),
     bar: document.getElementById("bar"),
     chat: document.getElementById("chat"),
@@ -68,7 +69,9 @@
   }
 
   el.helpOpen.addEventListener("click", openHelp);
-  el.helpClose.addEventListener("click", closeHelp);
+  Array.prototype.forEach.call(el.helpClose, function (link) {
+    link.addEventListener("click", closeHelp);
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && el.help.classList.contains("open")) closeHelp(event);
   });
