@@ -9,14 +9,14 @@ keyed on ``broker:<position>``, so even a re-read is harmless.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.escalation import broker
-from bot.escalation.flags import flag_from_event
+from bot.escalation.flags import Flag, flag_from_event
 from bot.escalation.levels import rank
 from bot.escalation.outbox import Outbox, effective_level
 from bot.escalation.screener import ScreenerUnavailable, settle_level
@@ -44,16 +44,23 @@ class IngestReport:
     position: int = 0
 
     def add(self, other: IngestReport) -> None:
-        for name in ("events", "escalations", "notifications", "responses"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.settled += other.settled
-        self.skipped += other.skipped
+        """Add the counts of a later batch; its position is the new one."""
+        for item in fields(self):
+            if item.name != "position":
+                total = getattr(self, item.name) + getattr(other, item.name)
+                setattr(self, item.name, total)
         self.position = other.position
 
 
-def source_position(escalation: Escalation) -> int:
-    """The broker position an escalation was created from."""
-    return int(escalation.source_event_id.removeprefix(SOURCE_PREFIX))
+def source_position(escalation: Escalation) -> int | None:
+    """The broker position an escalation was created from (``None`` if not)."""
+    source = escalation.source_event_id or ""
+    if not source.startswith(SOURCE_PREFIX):
+        return None
+    try:
+        return int(source.removeprefix(SOURCE_PREFIX))
+    except ValueError:
+        return None
 
 
 def _latest_escalation(
@@ -63,8 +70,9 @@ def _latest_escalation(
     if open_only:
         query = query.where(Escalation.status == "open")
     # Ingest runs in stream order, so a higher id is a later message.
-    for escalation in session.scalars(query.order_by(Escalation.id.desc())):
-        if source_position(escalation) < before:
+    for escalation in session.scalars(query.order_by(Escalation.id.desc())).all():
+        position = source_position(escalation)
+        if position is not None and position < before:
             return escalation
     return None
 
@@ -141,7 +149,14 @@ class Ingestor:
         elif row.type == "slot" and row.data.get("name") in broker.CSSRS_SLOTS:
             self._settle(session, row, now, report)
 
-    def _record(self, session, row, flag, now, report) -> None:  # noqa: ANN001
+    def _record(
+        self,
+        session: Session,
+        row: broker.BrokerRow,
+        flag: Flag,
+        now: datetime,
+        report: IngestReport,
+    ) -> None:
         source_event_id = f"{SOURCE_PREFIX}{row.position}"
         exists = session.scalar(
             select(Escalation.id).where(Escalation.source_event_id == source_event_id)
@@ -158,6 +173,17 @@ class Ingestor:
         )
         message_at = from_timestamp(row.data.get("timestamp"), now)
         text = row.data.get("text")
+        try:
+            context = broker.previous_user_messages(
+                self.stream, row.conversation_id, row.position, message_at
+            )
+        except Exception as error:  # noqa: BLE001 - the record matters more
+            logger.warning(
+                "broker row %s: context unavailable (%s); recorded without it",
+                row.position,
+                type(error).__name__,
+            )
+            context = []
         escalation = Escalation(
             source_event_id=source_event_id,
             conversation_id=conversation_id,
@@ -166,9 +192,7 @@ class Ingestor:
             level=flag.level,
             category=flag.category,
             message=text if isinstance(text, str) else "",
-            context=broker.previous_user_messages(
-                self.stream, row.conversation_id, row.position, message_at
-            ),
+            context=context,
             evidence=flag.evidence,
             detector_version=flag.detector_version,
             bot_response=[],
@@ -192,7 +216,13 @@ class Ingestor:
             len(queued),
         )
 
-    def _append_response(self, session, row, now, report) -> None:  # noqa: ANN001
+    def _append_response(
+        self,
+        session: Session,
+        row: broker.BrokerRow,
+        now: datetime,
+        report: IngestReport,
+    ) -> None:
         escalation = _latest_escalation(session, row.conversation_id, row.position)
         if escalation is None:
             return
@@ -219,14 +249,22 @@ class Ingestor:
         escalation.bot_response = response + [item]
         report.responses += 1
 
-    def _settle(self, session, row, now, report) -> None:  # noqa: ANN001
+    def _settle(
+        self,
+        session: Session,
+        row: broker.BrokerRow,
+        now: datetime,
+        report: IngestReport,
+    ) -> None:
         escalation = _latest_escalation(
             session, row.conversation_id, row.position, open_only=True
         )
         if escalation is None:
             return
-        answers = broker.cssrs_answers(self.stream, row.conversation_id, row.position)
         try:
+            answers = broker.cssrs_answers(
+                self.stream, row.conversation_id, row.position
+            )
             final_level = settle_level(answers)
         except ScreenerUnavailable:
             logger.error(
@@ -234,6 +272,15 @@ class Ingestor:
                 "unavailable; final level not settled",
                 escalation.id,
             )
+            return
+        except Exception as error:  # noqa: BLE001 - must not block the stream
+            logger.error(
+                "escalation %s: screener answers at broker row %s not settled (%s)",
+                escalation.id,
+                row.position,
+                type(error).__name__,
+            )
+            report.skipped += 1
             return
         if final_level is None or final_level == escalation.final_level:
             return

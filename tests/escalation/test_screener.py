@@ -169,3 +169,22 @@ def test_with_the_real_screener(db, stream, broker, clock, config_factory):
     [escalation], sent = _state(db)
     assert escalation.final_level in ("high", "imminent")
     assert ("escalation", "cssrs_raised") in sent
+
+
+def test_a_screener_error_does_not_block_the_stream(
+    db, stream, broker, clock, config_factory, monkeypatch, caplog
+):
+    module = types.ModuleType("bot.safety.cssrs")
+
+    def settle_level(answers):
+        raise KeyError("SECRET-PATIENT-WORDS")
+
+    module.settle_level = settle_level
+    monkeypatch.setitem(sys.modules, "bot.safety.cssrs", module)
+    broker.flagged("c1", "help")
+    broker.slot("c1", "cssrs_wish_dead", True)
+    broker.flagged("c2", "later flag")
+    report = _run(db, stream, config_factory(), clock)
+    assert report.escalations == 2 and report.skipped == 1
+    assert "not settled (KeyError)" in caplog.text
+    assert "SECRET-PATIENT-WORDS" not in caplog.text
