@@ -157,7 +157,11 @@ def _stopped_at(
 
 
 def _completeness(
-    steps: dict[str, str], pauses: int, resumes: int, stopped_at: str | None
+    steps: dict[str, str],
+    pauses: int,
+    resumes: int,
+    stopped_at: str | None,
+    paused_now: bool,
 ) -> Completeness:
     return Completeness(
         steps=steps,
@@ -166,6 +170,7 @@ def _completeness(
         partial=[s for s in STEP_NAMES if steps[s] == "partial"],
         open=[s for s in STEP_NAMES if steps[s] == "open"],
         paused=pauses > 0,
+        paused_now=paused_now,
         pause_count=pauses,
         resume_count=resumes,
         stopped_at_step=stopped_at,
@@ -261,12 +266,18 @@ def summarise_pair(
         ended = last_activity
     if session is not None:
         pauses, resumes = session.pause_count, session.resume_count
+        paused = not session.active
     else:
         pauses = getattr(reflection, "pause_count", 0) or 0
         resumes = getattr(reflection, "resume_count", 0) or 0
+        paused = getattr(reflection, "status", None) == "paused"
     steps = _step_status(getattr(reflection, "step_status", None) or {}, answers)
     completeness = _completeness(
-        steps, pauses, resumes, _stopped_at(status, session, steps)
+        steps,
+        pauses,
+        resumes,
+        _stopped_at(status, session, steps),
+        paused_now=paused and status == "in_progress",
     )
     until = ended or last_activity
     duration = None

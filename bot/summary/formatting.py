@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from bot.summary.steps import SKIPPED, STEP_LABELS
+from bot.summary.steps import SKIPPED, STEP_LABELS, STEP_NAMES
 
 
 def is_given(value: Any) -> bool:
@@ -80,9 +80,28 @@ def hours(value: float | None) -> str:
     return "unknown" if value is None else f"{number(round(value, 1))} h"
 
 
+def emotion_label(emotion: Any) -> str:
+    """The row label of an emotion's intensity ("Intensity of shame")."""
+    return f"Intensity of {emotion}" if is_given(emotion) else "Emotion intensity"
+
+
 def step_label(step: str | None) -> str:
     return STEP_LABELS.get(step or "", step or "")
 
 
+def step_ref(step: str | None) -> str:
+    """``loop`` -> ``step 3 of 8 (The loop)``."""
+    if step not in STEP_NAMES:
+        return step_label(step)
+    return (
+        f"step {STEP_NAMES.index(step) + 1} of {len(STEP_NAMES)} ({step_label(step)})"
+    )
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def times(count: int) -> str:
+    """1 -> "once", 2 -> "twice", 3 -> "3 times"."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")

@@ -114,7 +114,8 @@ class Completeness(_Model):
     skipped: list[str] = []
     partial: list[str] = []
     open: list[str] = []
-    paused: bool = False
+    paused: bool = False  # ever paused
+    paused_now: bool = False  # in progress but paused at the moment
     pause_count: int = 0
     resume_count: int = 0
     # The step the patient was on when the session stopped (unfinished only).

@@ -57,19 +57,19 @@ def _opening(summary: Summary) -> str:
 def _progress(summary: Summary) -> str:
     completeness = summary.completeness
     if summary.status == "in_progress":
-        text = "The reflection is in progress"
+        paused = completeness.paused_now
+        text = f"The reflection is {'paused' if paused else 'in progress'}"
     else:
         text = STATUS_SENTENCES.get(summary.end_reason or "", "The reflection ended")
     if summary.duration_minutes is not None and summary.status != "in_progress":
         text += f" after {fmt.minutes(summary.duration_minutes)}"
     if summary.status != "complete" and completeness.stopped_at_step:
-        text += f", at step {fmt.step_label(completeness.stopped_at_step)}"
+        text += f", at {fmt.step_ref(completeness.stopped_at_step)}"
     text += "."
-    if completeness.pause_count:
-        text += (
-            f" It was paused {fmt.plural(completeness.pause_count, 'time')}"
-            f" and resumed {fmt.plural(completeness.resume_count, 'time')}."
-        )
+    pauses, resumes = completeness.pause_count, completeness.resume_count
+    if pauses:
+        resumed = f"resumed {fmt.times(resumes)}" if resumes else "not resumed"
+        text += f" It was paused {fmt.times(pauses)} and {resumed}."
     return text
 
 

@@ -86,7 +86,7 @@ def test_unfinished_session_is_in_progress_then_partial_when_idle():
     assert steps.stopped_at_step == "trap"
     assert idle.reframe is None and idle.mood.after is None
     assert "Reframe" not in idle.narrative and "Intention" not in idle.narrative
-    assert "at step Thinking trap" in idle.narrative
+    assert "at step 4 of 8 (Thinking trap)." in idle.narrative
 
 
 def test_paused_and_resumed_across_a_rasa_session():
@@ -108,7 +108,7 @@ def test_paused_and_resumed_across_a_rasa_session():
         "I always ruin everything"
     )
     assert summary.duration_minutes > 8 * 60
-    assert "paused 1 time and resumed 1 time" in summary.narrative
+    assert "It was paused once and resumed once." in summary.narrative
 
 
 def test_session_start_while_the_form_is_active_counts_as_a_pause():
@@ -223,6 +223,8 @@ def test_risk_events_from_escalations_and_unrecorded_flags():
         now=_at(conversation, 1),
     )
     assert summary.completeness.pause_count == 1  # the crisis paused the form
+    assert summary.completeness.paused_now
+    assert "The reflection is paused, at step 3 of 8 (The loop)." in summary.narrative
     recorded, unrecorded = summary.risk_events
     assert (recorded.escalation_id, recorded.escalation_status) == (41, "acknowledged")
     assert (recorded.level, recorded.final_level) == ("high", "moderate")

@@ -77,7 +77,21 @@ def test_markdown_sections_and_values():
     assert "> Sometimes I slip, often I help" in markdown
     assert "- Chosen: All-or-nothing, Labeling" in markdown
     assert "Note for therapy:\n\n> skipped" in markdown
-    assert "No message was flagged" in markdown
+    assert "No message was flagged by the safety check.\n\n## 1. Check-in" in markdown
+    assert "## Since the last reflection" not in markdown  # not asked
+
+
+def test_previous_followup_and_open_steps():
+    conversation = Conversation().listen().open_reflection()
+    conversation.slot("requested_slot", "previous_followup")
+    conversation.answer("previous_followup", "I did call Sam", "I did call Sam")
+    conversation.run_answers(FULL_ANSWERS[:3])
+    summary = build_summary(events=conversation.events)
+    markdown = render_markdown(summary)
+    assert "## Since the last reflection\n\n> I did call Sam" in markdown
+    assert "## 6. Reframe (open)\n\nNot answered." in markdown
+    html = str(render_html(summary))
+    assert "<p>Not answered.</p>" in html and "I did call Sam" in html
 
 
 def test_markdown_escapes_patient_markup():
