@@ -31,8 +31,9 @@ inactivity_minutes=120) -> Summary``
 ``to_dict(summary)`` / ``summary.to_dict()`` (plain JSON types).
 ``summary_for_conversation(db, stream, conversation_id, *, config=None,
 now=None) -> Summary``
-    The latest session: its stored summary when finished, else built now.
-    Raises ``UnknownConversation`` or ``NoSession`` (both ``LookupError``).
+    The latest session: its stored summary when finished (and still current),
+    else built now. Raises ``UnknownConversation`` or ``NoSession`` (both
+    ``LookupError``).
 ``load_stored_summary(db, summary_id) -> Summary | None``
     Portal links are ``{portal_url}/sessions/{SessionSummary.id}``; this
     returns the newest summary of that session (a completion supersedes an
@@ -40,11 +41,19 @@ now=None) -> Summary``
 ``process_due(db, stream, config, now=None) -> int``
     Called by the clinic worker each loop; stores due summaries, queues
     "summary" notifications, returns how many summaries it stored.
+``bot.summary.service``: ``load_conversation(session, stream, id)``,
+``conversation_summaries(data, now=None, config=None)`` (every session,
+fresh) and ``stored_rows(session, id)`` for callers with their own session.
 
 ``Summary.status`` is ``complete``, ``partial`` or ``in_progress``;
 ``Summary.end_reason`` says why a session ended (``completed``, ``inactive``,
 ``restarted``, ``superseded``, ``abandoned``). Answer fields hold the value
-given, ``"skipped"``, or ``None`` when never answered.
+given, ``"skipped"``, or ``None`` when never answered. ``risk_events`` come
+from the ``Escalation`` rows in the session's span plus flagged messages the
+worker has not recorded yet (``escalation_status`` None); a message the
+patient took back is kept with ``retracted=True``. ``completeness`` lists the
+steps by state, the pause and resume counts, ``paused_now`` and the step the
+patient stopped at.
 """
 
 from bot.summary.builder import build_summaries, build_summary
