@@ -103,6 +103,8 @@ def ack_command(args: argparse.Namespace) -> int:
 
 def worker_command(args: argparse.Namespace) -> int:
     """``worker [--once] [--interval S]``: run until SIGTERM/SIGINT."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.config import ConfigError
     from bot.escalation.runtime import open_database, open_event_stream
     from bot.escalation.worker import Worker
@@ -117,7 +119,10 @@ def worker_command(args: argparse.Namespace) -> int:
         config = _load_config()
     except ConfigError as error:
         return _fail(str(error))
-    worker = Worker(open_database(), open_event_stream(), config)
+    try:
+        worker = Worker(open_database(), open_event_stream(), config)
+    except SQLAlchemyError as error:
+        return _fail(f"cannot open the databases ({type(error).__name__})")
     worker.install_signal_handlers()
     worker.run(interval=args.interval, once=args.once)
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,8 @@ from bot.store.models import Escalation, Notification
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+CLAIM_CHUNK = 5
+BUDGET_SECONDS = 15.0
 _MAX_EXPONENT = 40  # 2**40 s is far beyond any max delay; avoids float overflow
 _JITTER = 0.1
 
@@ -120,6 +123,44 @@ def _record_failure(
         return row.next_attempt_at
 
 
+def _deliver_one(
+    db: Database,
+    notifiers: dict[str, Notifier],
+    item: _Claimed,
+    retry: Retry,
+    now: datetime,
+    rng: random.Random,
+) -> bool:
+    notifier = notifiers.get(item.channel)
+    try:
+        if notifier is None:
+            raise DeliveryError(f"no notifier for channel {item.channel!r}")
+        notifier(item.target, item.kind, item.payload)
+    except Exception as error:  # noqa: BLE001 - any failure means retry later
+        reason = (
+            str(error) if isinstance(error, DeliveryError) else type(error).__name__
+        )
+        next_at = _record_failure(db, item, reason, now, retry, rng)
+        logger.warning(
+            "notification %s (escalation %s, %s) failed: %s; next try at %s",
+            item.id,
+            item.escalation_id,
+            item.channel,
+            reason,
+            next_at.isoformat(),
+        )
+        return False
+    _record_success(db, item, now)
+    logger.info(
+        "notification %s (escalation %s, %s, %s) delivered",
+        item.id,
+        item.escalation_id,
+        item.channel,
+        item.kind,
+    )
+    return True
+
+
 def deliver_due(
     db: Database,
     notifiers: dict[str, Notifier],
@@ -127,42 +168,28 @@ def deliver_due(
     now: datetime,
     *,
     limit: int = 50,
+    budget_seconds: float = BUDGET_SECONDS,
     rng: random.Random | None = None,
 ) -> DeliveryReport:
-    """Try every pending row whose time has come (at most ``limit``).
+    """Try the pending rows whose time has come.
 
-    A failing or crashing notifier only reschedules its own row.
+    Rows are claimed a few at a time, and the pass ends when none is due,
+    ``limit`` were tried, or ``budget_seconds`` of wall time are spent, so
+    slow targets cannot hold up the worker's next ingest for long. A failing
+    or crashing notifier only reschedules its own row.
     """
     rng = rng or random.Random()
     report = DeliveryReport()
-    for item in _claim(db, now, limit):
-        notifier = notifiers.get(item.channel)
-        try:
-            if notifier is None:
-                raise DeliveryError(f"no notifier for channel {item.channel!r}")
-            notifier(item.target, item.kind, item.payload)
-        except Exception as error:  # noqa: BLE001 - any failure means retry later
-            reason = (
-                str(error) if isinstance(error, DeliveryError) else type(error).__name__
-            )
-            next_at = _record_failure(db, item, reason, now, retry, rng)
-            report.failed += 1
-            logger.warning(
-                "notification %s (escalation %s, %s) failed: %s; next try at %s",
-                item.id,
-                item.escalation_id,
-                item.channel,
-                reason,
-                next_at.isoformat(),
-            )
-            continue
-        _record_success(db, item, now)
-        report.delivered += 1
-        logger.info(
-            "notification %s (escalation %s, %s, %s) delivered",
-            item.id,
-            item.escalation_id,
-            item.channel,
-            item.kind,
-        )
+    started = time.monotonic()
+    tried = 0
+    while tried < limit and time.monotonic() - started < budget_seconds:
+        chunk = _claim(db, now, min(CLAIM_CHUNK, limit - tried))
+        if not chunk:
+            break
+        for item in chunk:
+            if _deliver_one(db, notifiers, item, retry, now, rng):
+                report.delivered += 1
+            else:
+                report.failed += 1
+        tried += len(chunk)
     return report

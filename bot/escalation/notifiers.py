@@ -20,6 +20,7 @@ from typing import Any
 from bot.config import Smtp
 
 SMTP_PASSWORD_ENV = "AFTERGLOW_SMTP_PASSWORD"
+SMTPS_PORT = 465
 
 Notifier = Callable[[str, str, Mapping[str, Any]], None]  # (target, kind, payload)
 
@@ -120,13 +121,24 @@ class EmailNotifier:
     """
 
     def __init__(
-        self, smtp: Smtp, timeout: float = 30.0, password: str | None = None
+        self, smtp: Smtp, timeout: float = 15.0, password: str | None = None
     ) -> None:
         self.smtp = smtp
         self.timeout = timeout
         self.password = (
             password if password is not None else os.environ.get(SMTP_PASSWORD_ENV)
         )
+
+    def _connect(self) -> smtplib.SMTP:
+        # Port 465 speaks TLS from the first byte (SMTPS); others may STARTTLS.
+        if self.smtp.port == SMTPS_PORT:
+            return smtplib.SMTP_SSL(
+                self.smtp.host,
+                self.smtp.port,
+                timeout=self.timeout,
+                context=ssl.create_default_context(),
+            )
+        return smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=self.timeout)
 
     def __call__(self, target: str, kind: str, payload: Mapping[str, Any]) -> None:
         subject, body = render_email(kind, payload)
@@ -136,10 +148,8 @@ class EmailNotifier:
         message["Subject"] = subject
         message.set_content(body)
         try:
-            with smtplib.SMTP(
-                self.smtp.host, self.smtp.port, timeout=self.timeout
-            ) as client:
-                if self.smtp.starttls:
+            with self._connect() as client:
+                if self.smtp.starttls and self.smtp.port != SMTPS_PORT:
                     client.starttls(context=ssl.create_default_context())
                 if self.smtp.username:
                     client.login(self.smtp.username, self.password or "")

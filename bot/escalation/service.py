@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import Select
 
 from bot.escalation.records import escalation_record
@@ -82,7 +82,9 @@ def list_escalations(
         limit: At most this many.
     """
     with db.session() as session:
-        query = _visible(select(Escalation), _viewer(session, viewer_id))
+        query = _visible(select(Escalation), _viewer(session, viewer_id)).options(
+            selectinload(Escalation.patient), selectinload(Escalation.notifications)
+        )
         if status:
             query = query.where(Escalation.status == status)
         order = Escalation.id.desc() if newest_first else Escalation.id

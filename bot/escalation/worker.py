@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import random
 import signal
 import threading
@@ -23,7 +24,11 @@ from typing import Any
 from bot.config import ClinicConfig
 from bot.escalation.delivery import deliver_due
 from bot.escalation.ingest import Ingestor
-from bot.escalation.notifiers import Notifier, notifiers_from_config
+from bot.escalation.notifiers import (
+    SMTP_PASSWORD_ENV,
+    Notifier,
+    notifiers_from_config,
+)
 from bot.escalation.outbox import Outbox
 from bot.escalation.reminders import queue_reminders
 from bot.escalation.timeutil import Clock, as_utc, utcnow
@@ -174,12 +179,18 @@ class Worker:
 
     def run(self, interval: float = 1.0, once: bool = False) -> None:
         """Tick every ``interval`` seconds until ``stop()`` (or once)."""
+        notifications = self.config.notifications
         logger.info(
             "worker started: %d webhooks, %d clinic emails, interval %.1fs",
-            len(self.config.notifications.webhooks),
-            len(self.config.notifications.emails),
+            len(notifications.webhooks),
+            len(notifications.emails),
             interval,
         )
+        if notifications.smtp.username and not os.environ.get(SMTP_PASSWORD_ENV):
+            logger.warning(
+                "smtp.username is set but %s is empty: email logins will fail",
+                SMTP_PASSWORD_ENV,
+            )
         while not self._stop.is_set():
             self.tick()
             if once:

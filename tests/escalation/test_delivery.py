@@ -220,3 +220,31 @@ def test_no_message_text_in_logs_during_delivery(
         worker.tick()
     assert "failed" in caplog.text and "delivered" in caplog.text
     assert secret not in caplog.text
+
+
+def test_slow_targets_end_the_pass_after_the_time_budget(db, clock, config_factory):
+    import time as real_time
+
+    def slow(target, kind, payload):
+        real_time.sleep(0.05)
+
+    with db.session() as s:
+        for i in range(12):
+            s.add(
+                Notification(
+                    kind="summary",
+                    channel="webhook",
+                    target=f"http://x.test/{i}",
+                    payload={},
+                    next_attempt_at=clock(),
+                    created_at=clock(),
+                )
+            )
+    retry = config_factory().notifications.retry
+    report = deliver_due(
+        db, {"webhook": slow}, retry, clock(), budget_seconds=0.1, rng=random.Random()
+    )
+    assert report.delivered == delivery.CLAIM_CHUNK
+    # The rest were never claimed: they are due right away in the next pass.
+    report = deliver_due(db, {"webhook": slow}, retry, clock())
+    assert report.delivered == 12 - delivery.CLAIM_CHUNK
