@@ -8,9 +8,9 @@ session, and applies only the rewinds that undo what the patient saw:
 the replies after it; ``undo`` (``ActionReverted``) removes the last action's
 messages.
 
-A user event whose text is a button payload is shown with the button title
-the channel stored in its metadata (``display_text``); without one it is
-hidden (e.g. an automatic start payload).
+A message sent by a button is shown with the button title the channel stored
+in its metadata (``display_text``); an intent payload without one is hidden
+(e.g. the automatic start payload).
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ _BOT = "bot"
 def _user_item(event: dict[str, Any]) -> dict[str, Any]:
     text = event.get("text") or ""
     metadata = event.get("metadata") or {}
-    visible: str | None = text
-    if text.startswith("/"):
-        visible = metadata.get("display_text") if isinstance(metadata, dict) else None
+    title = metadata.get("display_text") if isinstance(metadata, dict) else None
+    visible = title or (None if text.startswith("/") else text)
     return {"kind": _USER, "text": visible, "timestamp": event.get("timestamp")}
 
 

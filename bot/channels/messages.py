@@ -10,8 +10,10 @@ Typed text:
     characters: cutting it silently would lose what the patient wrote, so
     the patient is asked to split it instead.
 
-Button payloads arrive in a separate field and must look like ``/intent`` or
-``/intent{"slot": value}`` with plain names and short scalar values.
+Button payloads arrive in a separate field. One starting with ``/`` must look
+like ``/intent`` or ``/intent{"slot": value}`` with plain names and short
+scalar values; any other button payload is answer text and is cleaned like
+typed text.
 Markup is neither stripped nor escaped here: text is stored as written and
 every page renders it as text.
 """

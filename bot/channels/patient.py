@@ -5,8 +5,9 @@ Routes (under ``/webhooks/patient/``):
 * ``GET join?token=...``: checks the invite link, starts a device session
   (HttpOnly, SameSite=Strict cookie) and redirects to the chat page.
 * ``GET /``: the chat page, or a notice page when the device is not signed in.
-* ``POST webhook``: ``{"message": text}`` or ``{"payload": "/intent", "title":
-  ...}`` for a button; answers ``{"messages": [...]}``.
+* ``POST webhook``: ``{"message": text}``, or for a button ``{"payload": ...,
+  "title": ...}`` (an intent payload, or plain text such as ``"3 hours"``);
+  answers ``{"messages": [...]}``.
 * ``GET history``: the conversation so far, for reloads.
 * ``POST logout``: revokes this device session.
 * ``GET static/<file>``: the page's script and style sheet.
@@ -194,13 +195,18 @@ class PatientInput(InputChannel):
         if not isinstance(body, dict):
             raise InputRejected("bad_request")
         metadata: dict[str, Any] = {"locale": patient.locale}
-        if body.get("payload") is not None:
-            text = validate_payload(body["payload"], self._known_intents(request))
+        payload = body.get("payload")
+        if payload is None:
+            text = clean_text(body.get("message"))
+        else:
+            if isinstance(payload, str) and payload.startswith("/"):
+                text = validate_payload(payload, self._known_intents(request))
+            else:
+                # A button that answers with plain text: same rules as typing.
+                text = clean_text(payload)
             title = clean_title(body.get("title"))
             if title:
                 metadata["display_text"] = title
-        else:
-            text = clean_text(body.get("message"))
         return UserMessage(
             text,
             CollectingOutputChannel(),

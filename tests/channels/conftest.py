@@ -25,12 +25,6 @@ SECRET_KEY = "test-secret-key-for-the-patient-channel-0123456789"
 _patient_numbers = itertools.count(1)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "browser: drives headless Chromium against running servers"
-    )
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

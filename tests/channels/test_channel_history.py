@@ -122,8 +122,13 @@ def test_button_payloads_show_their_title_and_silent_payloads_are_hidden():
         UserUttered("/start_reflection"),
         BotUttered("Step 1 of 8: mood?"),
         UserUttered('/inform{"mood_before": 5}', metadata={"display_text": "Okay"}),
+        UserUttered("3 hours", metadata={"display_text": "A few hours ago"}),
     ]
-    assert shown(events) == [("bot", "Step 1 of 8: mood?"), ("user", "Okay")]
+    assert shown(events) == [
+        ("bot", "Step 1 of 8: mood?"),
+        ("user", "Okay"),
+        ("user", "A few hours ago"),
+    ]
 
 
 def test_only_the_most_recent_messages_are_returned():

@@ -216,7 +216,7 @@ def test_revoking_the_invite_or_deactivating_the_patient_ends_sessions(stub_serv
         ({}, "bad_request"),
         ({"message": 5}, "bad_request"),
         ({"message": "a" * (MAX_MESSAGE_CHARS + 1)}, "too_long"),
-        ({"payload": "hello"}, "invalid_payload"),
+        ({"payload": "/hello world"}, "invalid_payload"),
         ({"payload": '/inform{"x": "<b>"}'}, "invalid_payload"),
         ({"payload": "/affirm@1.0"}, "invalid_payload"),
     ],
@@ -281,6 +281,21 @@ def test_a_button_payload_is_passed_on_with_its_title_for_the_history(stub_serve
     ]
     assert history[1]["buttons"][0]["title"] == "Low (0-3)"
     assert "recipient_id" not in reply.json()["messages"][0]
+
+
+def test_a_plain_text_button_is_sent_as_text_and_shown_with_its_title(stub_server):
+    client = signed_in(stub_server)
+    sent = echo(
+        send(
+            client,
+            stub_server,
+            {"payload": "echo 3 hours\x00", "title": "A few hours ago"},
+        )
+    )
+    assert sent["text"] == "echo 3 hours"
+    assert sent["metadata"] == {"locale": "en", "display_text": "A few hours ago"}
+    assert history_texts(client, stub_server) == ["A few hours ago"]
+    assert send(client, stub_server, {"payload": ""}).json() == {"error": "empty"}
 
 
 def test_a_second_message_while_the_first_is_handled_gets_409(stub_server):
