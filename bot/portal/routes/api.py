@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from bot.escalation.service import (
+from bot.escalation import (
     AlreadyAcknowledged,
     EscalationNotFound,
+    NotPermitted,
     acknowledge,
     list_escalations,
 )
@@ -106,7 +107,8 @@ def acknowledge_escalation(
         record = acknowledge(
             request.app.state.db, escalation_id, principal.id, body.note, via="api"
         )
-    except EscalationNotFound:
+    except (EscalationNotFound, NotPermitted):
+        # Another therapist's escalation looks exactly like a missing one.
         raise HTTPException(status_code=404) from None
     except AlreadyAcknowledged:
         raise HTTPException(409, "Already acknowledged; the first one stands") from None

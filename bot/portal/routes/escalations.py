@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from bot.escalation.service import (
+from bot.escalation import (
     AlreadyAcknowledged,
     EscalationNotFound,
+    NotPermitted,
     acknowledge,
     get_escalation,
     list_escalations,
@@ -36,7 +37,8 @@ def visible_escalation(
         return get_escalation(
             request.app.state.db, escalation_id, viewer_id=principal.id
         )
-    except EscalationNotFound:
+    except (EscalationNotFound, NotPermitted):
+        # Another therapist's escalation looks exactly like a missing one.
         raise HTTPException(status_code=404) from None
 
 
@@ -81,7 +83,8 @@ def acknowledge_page(
         acknowledge(
             request.app.state.db, escalation_id, principal.id, note, via="portal"
         )
-    except EscalationNotFound:
+    except (EscalationNotFound, NotPermitted):
+        # Another therapist's escalation looks exactly like a missing one.
         raise HTTPException(status_code=404) from None
     except AlreadyAcknowledged:
         flash(request, "Someone acknowledged this escalation already; theirs stands.")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from bot.escalation.service import list_escalations
+from bot.escalation import list_escalations
 from bot.portal import audit
 from bot.portal.auth import Principal, current_principal
 from bot.portal.charts import SERIES, trend_chart
