@@ -12,6 +12,11 @@ import argparse
 import json
 import logging
 import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported lazily below: every `python -m bot` loads this file
+    from bot.config import ClinicConfig
+    from bot.store.db import Database
 
 COMMAND_ERROR = 2
 
@@ -21,13 +26,13 @@ def _fail(message: str) -> int:
     return COMMAND_ERROR
 
 
-def _load_config():  # noqa: ANN202
+def _load_config() -> ClinicConfig:
     from bot.config import load_config
 
     return load_config()
 
 
-def _ingest_once(db, config) -> None:  # noqa: ANN001
+def _ingest_once(db: Database, config: ClinicConfig) -> None:
     from bot.escalation.ingest import Ingestor
     from bot.escalation.outbox import Outbox
     from bot.escalation.runtime import open_event_stream
@@ -43,7 +48,7 @@ def _ingest_once(db, config) -> None:  # noqa: ANN001
         )
 
 
-def _table(records: list) -> str:
+def _table(records: list[dict[str, Any]]) -> str:
     header = f"{'id':>5}  {'created (UTC)':<20} {'level':<9} {'final':<9} "
     header += f"{'category':<24} {'status':<13} {'sent':>5}  patient"
     lines = [header]

@@ -50,7 +50,7 @@ def queue_reminders(
                 .where(Notification.created_at > last)
                 .limit(1)
             )
-            if already:
+            if already or not outbox.targets(escalation, "reminder"):
                 continue
             queued = outbox.queue(session, escalation, "reminder", now)
             if queued:

@@ -113,49 +113,54 @@ class Worker:
             self._summary_hook_loaded = True
             try:
                 self._summary_hook = load_summary_hook()
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:  # noqa: BLE001 - run without summaries
                 log_failure("loading the summary hook", error)
             if self._summary_hook is not None:
                 logger.info("summary hook %s enabled", SUMMARY_HOOK_MODULE)
         return self._summary_hook
 
-    def tick(self) -> TickReport:
-        """One round: ingest, queue reminders, deliver, summaries."""
-        report = TickReport()
-        try:
-            ingested = self.ingestor.run(self.now())
-            report.events = ingested.events
-            report.escalations = ingested.escalations
-            report.queued = ingested.notifications
-        except Exception as error:  # noqa: BLE001
-            report.errors.append("ingest")
-            log_failure("ingest", error)
-        try:
-            report.reminders = queue_reminders(
-                self.db, self.outbox, self.config, self.now()
-            )
-        except Exception as error:  # noqa: BLE001
-            report.errors.append("reminders")
-            log_failure("reminders", error)
-        try:
-            delivered = deliver_due(
-                self.db,
-                self.notifiers,
-                self.config.notifications.retry,
-                self.now(),
-                rng=self.rng,
-            )
-            report.delivered, report.failed = delivered.delivered, delivered.failed
-        except Exception as error:  # noqa: BLE001
-            report.errors.append("delivery")
-            log_failure("delivery", error)
+    def _ingest(self, report: TickReport) -> None:
+        ingested = self.ingestor.run(self.now())
+        report.events = ingested.events
+        report.escalations = ingested.escalations
+        report.queued = ingested.notifications
+
+    def _remind(self, report: TickReport) -> None:
+        report.reminders = queue_reminders(
+            self.db, self.outbox, self.config, self.now()
+        )
+
+    def _deliver(self, report: TickReport) -> None:
+        retry = self.config.notifications.retry
+        delivered = deliver_due(
+            self.db, self.notifiers, retry, self.now(), rng=self.rng
+        )
+        report.delivered, report.failed = delivered.delivered, delivered.failed
+
+    def _summarise(self, report: TickReport) -> None:
         hook = self.summary_hook()
         if hook is not None:
+            hook(self.db, self.stream, self.config, self.now())
+
+    def tick(self) -> TickReport:
+        """One round: ingest, queue reminders, deliver, summaries.
+
+        Each step is guarded on its own: a failure is logged (class and code
+        location only) and the next step still runs.
+        """
+        report = TickReport()
+        steps = (
+            ("ingest", self._ingest),
+            ("reminders", self._remind),
+            ("delivery", self._deliver),
+            ("summaries", self._summarise),
+        )
+        for name, step in steps:
             try:
-                hook(self.db, self.stream, self.config, self.now())
-            except Exception as error:  # noqa: BLE001
-                report.errors.append("summaries")
-                log_failure("summaries", error)
+                step(report)
+            except Exception as error:  # noqa: BLE001 - the loop must go on
+                report.errors.append(name)
+                log_failure(name, error)
         if report.events or report.delivered or report.failed or report.reminders:
             logger.info(
                 "tick: events=%d escalations=%d queued=%d reminders=%d "

@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -429,7 +430,12 @@ def _seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _guarded(handler):  # noqa: ANN001, ANN202
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _guarded(handler: Handler) -> Handler:
+    """``handler`` with ``AdminError`` turned into a message and exit status 2."""
+
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
