@@ -7,15 +7,14 @@ by rules), so these actions only add to it when the action server is up.
 from __future__ import annotations
 
 import logging
-from typing import List, Text
 
+from bot.safety.cssrs import ScreenerAnswers, screener_questions, settle_level
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 
-from bot.safety.cssrs import ScreenerAnswers, screener_questions, settle_level
 from bot.store import Patient, get_database
 
 logger = logging.getLogger(__name__)
@@ -25,42 +24,48 @@ SLOT_PREFIX = "cssrs_"
 
 def _answers(tracker: Tracker) -> ScreenerAnswers:
     return ScreenerAnswers.from_slots(
-        {name[len(SLOT_PREFIX) :]: value for name, value in tracker.slots.items() if name.startswith(SLOT_PREFIX)}
+        {
+            name[len(SLOT_PREFIX) :]: value
+            for name, value in tracker.slots.items()
+            if name.startswith(SLOT_PREFIX)
+        }
     )
 
 
 class ValidateCssrsForm(FormValidationAction):
     """Applies the screener's skip rule to the questions asked."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_cssrs_form"
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
-        return [SLOT_PREFIX + question for question in screener_questions(_answers(tracker))]
+    ) -> list[str]:
+        return [
+            SLOT_PREFIX + question for question in screener_questions(_answers(tracker))
+        ]
 
 
 class ActionSettleRiskLevel(Action):
     """Settles the risk level from the screener and says what happens next."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_settle_risk_level"
 
-    def run(self, dispatcher, tracker, domain) -> List[EventType]:  # noqa: ANN001
+    def run(self, dispatcher, tracker, domain) -> list[EventType]:  # noqa: ANN001
         level = settle_level(_answers(tracker))
         if level is not None and level.label in ("high", "imminent"):
             dispatcher.utter_message(response="utter_crisis_high")
-            return [SlotSet("risk_level_final", level.label)] + ActionShowSafetyPlan().events_for(
-                dispatcher, tracker
-            )
+            return [
+                SlotSet("risk_level_final", level.label)
+            ] + ActionShowSafetyPlan().events_for(dispatcher, tracker)
         dispatcher.utter_message(
             text="Thank you for answering. That helps. Someone from your care team will "
-            "reach out to you today. Until then, the numbers under \"Get help now\" are "
+            'reach out to you today. Until then, the numbers under "Get help now" are '
             "there day and night."
         )
         return [SlotSet("risk_level_final", level.label if level is not None else None)]
@@ -69,10 +74,12 @@ class ActionSettleRiskLevel(Action):
 class ActionShowSafetyPlan(Action):
     """Shows the patient's own safety plan, when the clinic stored one."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_safety_plan"
 
-    def events_for(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    def events_for(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
         try:
             with get_database().session() as session:
                 patient = session.scalars(
@@ -82,14 +89,18 @@ class ActionShowSafetyPlan(Action):
         except Exception:  # noqa: BLE001 - the crisis reply has already been shown
             logger.exception("could not read the safety plan")
             return []
-        steps = [(title, plan.get(key)) for key, title in SAFETY_PLAN_STEPS if plan.get(key)]
+        steps = [
+            (title, plan.get(key)) for key, title in SAFETY_PLAN_STEPS if plan.get(key)
+        ]
         if steps:
             lines = ["Your safety plan, the one you made with your care team:"]
-            lines += [f"{i}. {title}: {value}" for i, (title, value) in enumerate(steps, 1)]
+            lines += [
+                f"{i}. {title}: {value}" for i, (title, value) in enumerate(steps, 1)
+            ]
             dispatcher.utter_message(text="\n".join(lines))
         return []
 
-    def run(self, dispatcher, tracker, domain) -> List[EventType]:  # noqa: ANN001
+    def run(self, dispatcher, tracker, domain) -> list[EventType]:  # noqa: ANN001
         return self.events_for(dispatcher, tracker)
 
 

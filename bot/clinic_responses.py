@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -136,9 +136,6 @@ _TEXTS: dict[str, dict[str, Callable[[ClinicConfig, LocaleResources], str]]] = {
 }
 
 
-
-
-
 def render_responses(config: ClinicConfig) -> dict[str, list[dict]]:
     """Domain responses for every configured locale.
 
@@ -152,7 +149,9 @@ def render_responses(config: ClinicConfig) -> dict[str, list[dict]]:
         for name, render in texts.items():
             variation: dict = {"text": render(config, config.resources(locale))}
             if locale != default:
-                variation["condition"] = [{"type": "slot", "name": "language", "value": locale}]
+                variation["condition"] = [
+                    {"type": "slot", "name": "language", "value": locale}
+                ]
             responses.setdefault(name, []).append(variation)
     return responses
 
@@ -163,8 +162,12 @@ def build_domain(config: ClinicConfig, out_dir: Path = BUILD_DOMAIN_DIR) -> Path
     shutil.copyfile(DOMAIN_SOURCE, out_dir / "domain.yml")
     clinic_domain = {"version": "3.1", "responses": render_responses(config)}
     with (out_dir / "clinic.yml").open("w", encoding="utf-8") as handle:
-        handle.write("# Generated from config/clinic.yml by `python -m bot build-domain`.\n")
-        yaml.safe_dump(clinic_domain, handle, allow_unicode=True, sort_keys=True, width=88)
+        handle.write(
+            "# Generated from config/clinic.yml by `python -m bot build-domain`.\n"
+        )
+        yaml.safe_dump(
+            clinic_domain, handle, allow_unicode=True, sort_keys=True, width=88
+        )
     return out_dir
 
 
@@ -190,10 +193,16 @@ def _check_config_command(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``build-domain`` and ``check-config`` to the command line."""
-    build = subparsers.add_parser("build-domain", help="render clinic responses into build/domain/")
-    build.add_argument("--config", default=None, help="clinic YAML (default config/clinic.yml)")
+    build = subparsers.add_parser(
+        "build-domain", help="render clinic responses into build/domain/"
+    )
+    build.add_argument(
+        "--config", default=None, help="clinic YAML (default config/clinic.yml)"
+    )
     build.add_argument("--out", default=str(BUILD_DOMAIN_DIR))
     build.set_defaults(handler=_build_domain_command)
-    check = subparsers.add_parser("check-config", help="validate the clinic configuration")
+    check = subparsers.add_parser(
+        "check-config", help="validate the clinic configuration"
+    )
     check.add_argument("--config", default=None)
     check.set_defaults(handler=_check_config_command)

@@ -7,9 +7,8 @@ Errors name the file and the exact field, so a clinic admin can fix them.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import yaml
 from pydantic import BaseModel, Extra, Field, ValidationError, root_validator, validator
@@ -36,8 +35,8 @@ class Resource(_Strict):
 
 class LocaleResources(_Strict):
     emergency: Resource
-    lines: List[Resource] = Field(..., min_items=1)
-    peer: List[Resource] = []
+    lines: list[Resource] = Field(..., min_items=1)
+    peer: list[Resource] = []
 
 
 class ClinicInfo(_Strict):
@@ -57,7 +56,7 @@ class Webhook(_Strict):
     name: str = Field(..., min_length=1)
     url: str = Field(..., regex=r"^https?://")
     # Which notifications go to this hook.
-    kinds: List[str] = ["escalation", "reminder", "summary"]
+    kinds: list[str] = ["escalation", "reminder", "summary"]
 
 
 class Smtp(_Strict):
@@ -65,7 +64,7 @@ class Smtp(_Strict):
     port: int = Field(25, ge=1, le=65535)
     sender: str = Field(..., regex=r".+@.+")
     starttls: bool = False
-    username: Optional[str] = None
+    username: str | None = None
 
 
 class Retry(_Strict):
@@ -74,14 +73,14 @@ class Retry(_Strict):
 
 
 class Notifications(_Strict):
-    webhooks: List[Webhook] = []
-    emails: List[str] = []
+    webhooks: list[Webhook] = []
+    emails: list[str] = []
     smtp: Smtp
     retry: Retry = Retry()
-    renotify_minutes: Dict[str, float] = {"imminent": 10, "high": 30}
+    renotify_minutes: dict[str, float] = {"imminent": 10, "high": 30}
 
     @validator("renotify_minutes")
-    def _known_levels(cls, value: Dict[str, float]) -> Dict[str, float]:
+    def _known_levels(cls, value: dict[str, float]) -> dict[str, float]:
         unknown = set(value) - {"imminent", "high", "moderate", "low"}
         if unknown:
             raise ValueError(f"unknown levels {sorted(unknown)}")
@@ -97,9 +96,9 @@ class Summaries(_Strict):
 
 class ClinicConfig(_Strict):
     clinic: ClinicInfo
-    disclosure: Dict[str, str]
-    consent: Dict[str, str]
-    crisis_resources: Dict[str, LocaleResources]
+    disclosure: dict[str, str]
+    consent: dict[str, str]
+    crisis_resources: dict[str, LocaleResources]
     on_call: OnCall
     notifications: Notifications
     summaries: Summaries = Summaries()
@@ -109,23 +108,30 @@ class ClinicConfig(_Strict):
         locale = values["clinic"].default_locale
         for field in ("disclosure", "consent", "crisis_resources"):
             if locale not in values[field]:
-                raise ValueError(f"{field} has no entry for the default locale {locale!r}")
+                raise ValueError(
+                    f"{field} has no entry for the default locale {locale!r}"
+                )
         return values
 
     @property
-    def locales(self) -> List[str]:
+    def locales(self) -> list[str]:
         """Locales with crisis resources, default first."""
         default = self.clinic.default_locale
         return [default] + sorted(k for k in self.crisis_resources if k != default)
 
     def resources(self, locale: str) -> LocaleResources:
         """Crisis resources for ``locale``, falling back to the default locale."""
-        return self.crisis_resources.get(locale) or self.crisis_resources[self.clinic.default_locale]
+        return (
+            self.crisis_resources.get(locale)
+            or self.crisis_resources[self.clinic.default_locale]
+        )
 
     def text(self, field: str, locale: str) -> str:
         """Disclosure or consent text in ``locale`` (default locale as fallback)."""
-        texts: Dict[str, str] = getattr(self, field)
-        return texts.get(locale, texts[self.clinic.default_locale]).format(clinic=self.clinic.name)
+        texts: dict[str, str] = getattr(self, field)
+        return texts.get(locale, texts[self.clinic.default_locale]).format(
+            clinic=self.clinic.name
+        )
 
 
 def _describe(error: ValidationError, path: Path) -> str:
@@ -161,7 +167,7 @@ def load_config(path: Path | str | None = None) -> ClinicConfig:
         raise ConfigError(_describe(error, path)) from error
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_config() -> ClinicConfig:
     """The process-wide clinic configuration (loaded once)."""
     return load_config()

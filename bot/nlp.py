@@ -4,7 +4,7 @@ No pretrained model is downloaded; the lemma tables come from the
 ``spacy-lookups-data`` package, so everything works offline.
 """
 
-from functools import lru_cache
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -12,7 +12,7 @@ from spacy.language import Language
 SUPPORTED_LANGUAGES = ("en", "es")
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_nlp(lang: str = "en") -> Language:
     """Return a cached blank pipeline for ``lang`` with a lookup lemmatizer.
 
@@ -23,7 +23,9 @@ def get_nlp(lang: str = "en") -> Language:
         An initialised spaCy ``Language`` whose tokens carry ``lemma_``.
     """
     if lang not in SUPPORTED_LANGUAGES:
-        raise ValueError(f"unsupported language {lang!r}; use one of {SUPPORTED_LANGUAGES}")
+        raise ValueError(
+            f"unsupported language {lang!r}; use one of {SUPPORTED_LANGUAGES}"
+        )
     nlp = spacy.blank(lang)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()

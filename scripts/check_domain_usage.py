@@ -51,13 +51,20 @@ def main() -> int:
         f"intent '{intent}' has no NLU examples"
         for intent in sorted(intents - examples - DETECTOR_INTENTS)
     ]
-    form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
+    form_slots = {
+        slot for form in domain["forms"].values() for slot in form["required_slots"]
+    }
     for response in sorted(domain["responses"]):
-        if response.startswith("utter_ask_") and response[len("utter_ask_") :] in form_slots:
+        if (
+            response.startswith("utter_ask_")
+            and response[len("utter_ask_") :] in form_slots
+        ):
             continue  # asked by its form
         if "/" in response:
             continue  # retrieval response, picked by a ResponseSelector
-        used = re.search(rf"\b{response}\b", dialogue_text) or f'"{response}"' in code_text
+        used = (
+            re.search(rf"\b{response}\b", dialogue_text) or f'"{response}"' in code_text
+        )
         if not used:
             problems.append(f"response '{response}' is never used")
     for problem in problems:

@@ -5,10 +5,16 @@ from bot.clinic_responses import build_domain, render_responses
 from bot.config import load_config
 
 CRISIS_RESPONSES = {
-    "utter_crisis_imminent", "utter_crisis_high", "utter_crisis_moderate", "utter_crisis_low",
-    "utter_medical_emergency", "utter_medical_concern", "utter_safe_now_no",
-    "utter_resources", "utter_disclosure",
-}  # fmt: skip
+    "utter_crisis_imminent",
+    "utter_crisis_high",
+    "utter_crisis_moderate",
+    "utter_crisis_low",
+    "utter_medical_emergency",
+    "utter_medical_concern",
+    "utter_safe_now_no",
+    "utter_resources",
+    "utter_disclosure",
+}
 
 
 def test_every_crisis_response_in_every_locale():
@@ -18,7 +24,9 @@ def test_every_crisis_response_in_every_locale():
     for name in CRISIS_RESPONSES:
         default, spanish = responses[name]
         assert "condition" not in default
-        assert spanish["condition"] == [{"type": "slot", "name": "language", "value": "es"}]
+        assert spanish["condition"] == [
+            {"type": "slot", "name": "language", "value": "es"}
+        ]
 
 
 def test_resources_come_from_configuration():

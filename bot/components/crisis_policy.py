@@ -12,15 +12,15 @@ the whole path needs neither the action server nor a notifier.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
+from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.engine.storage.resource import Resource
-from rasa.core.policies.policy import Policy, PolicyPrediction
 
 # RulePolicy has priority 6; ties would make Rasa warn and pick arbitrarily.
 CRISIS_POLICY_PRIORITY = 7
@@ -40,7 +40,7 @@ class CrisisInterruptPolicy(Policy):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "priority": CRISIS_POLICY_PRIORITY,
             "always_interrupt": [
@@ -55,7 +55,7 @@ class CrisisInterruptPolicy(Policy):
 
     def train(
         self,
-        training_trackers: List[TrackerWithCachedStates],
+        training_trackers: list[TrackerWithCachedStates],
         domain: Domain,
         **kwargs: Any,
     ) -> Resource:
@@ -79,7 +79,7 @@ class CrisisInterruptPolicy(Policy):
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
+        rule_only_data: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)

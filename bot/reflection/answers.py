@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence
 
 _UNITS = {
     "zero": 0, "none": 0, "nil": 0, "one": 1, "two": 2, "three": 3, "four": 4,
@@ -25,9 +25,10 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
+_SINGLE_DIGIT_WORDS = "|".join(k for k, v in _UNITS.items() if 0 < v < 10)
 _NUMBER_WORD = re.compile(
-    r"\b(?:a\s+)?(hundred|(?:%s)(?:[\s-]+(?:%s))?|%s)\b"
-    % ("|".join(_TENS), "|".join(k for k, v in _UNITS.items() if 0 < v < 10), "|".join(_UNITS))
+    rf"\b(?:a\s+)?(hundred|(?:{'|'.join(_TENS)})(?:[\s-]+(?:{_SINGLE_DIGIT_WORDS}))?"
+    rf"|{'|'.join(_UNITS)})\b"
 )
 _DIGITS = re.compile(r"(?<![\d.])(\d{1,3}(?:[.,]\d+)?)(?![\d])")
 _OUT_OF = re.compile(r"^\s*(?:/|out\s+of|of)\s*(10|100|ten|a hundred|hundred)\b")
@@ -38,8 +39,8 @@ _SCALE_WORDS = {"10": 10, "100": 100, "ten": 10, "a hundred": 100, "hundred": 10
 class Rating:
     """A parsed rating, or why none could be read."""
 
-    value: Optional[float]
-    problem: Optional[str] = None  # "unclear" | "out_of_range"
+    value: float | None
+    problem: str | None = None  # "unclear" | "out_of_range"
 
 
 def _normalise(text: str) -> str:
@@ -47,7 +48,7 @@ def _normalise(text: str) -> str:
     return text.replace("½", ".5")
 
 
-def _words_to_number(match: str) -> Optional[int]:
+def _words_to_number(match: str) -> int | None:
     match = match.replace("a ", "").strip()
     if match == "hundred":
         return 100
@@ -98,14 +99,24 @@ def parse_rating(text: str, low: int, high: int) -> Rating:
             value = value * high / scale
     elif rest.lstrip().startswith("%") and high == 10:
         value = value / 10
-    elif len(numbers) > 1 and re.match(r"^\s*(?:or|to|-|–|o)\s*$", text[end : numbers[1][1]]):
+    elif len(numbers) > 1 and re.match(
+        r"^\s*(?:or|to|-|–|o)\s*$", text[end : numbers[1][1]]
+    ):
         value = (value + numbers[1][0]) / 2
     if not low <= value <= high:
         return Rating(None, "out_of_range")
     return Rating(round(value, 1) if value % 1 else float(int(value)))
 
 
-_HOUR_UNITS = {"minute": 1 / 60, "min": 1 / 60, "hour": 1, "hr": 1, "h": 1, "day": 24, "week": 168}
+_HOUR_UNITS = {
+    "minute": 1 / 60,
+    "min": 1 / 60,
+    "hour": 1,
+    "hr": 1,
+    "h": 1,
+    "day": 24,
+    "week": 168,
+}
 _RELATIVE = (
     (re.compile(r"\b(just now|just had|an hour ago|earlier today)\b"), 1.0),
     (re.compile(r"\bthis morning\b"), 6.0),
@@ -117,7 +128,7 @@ _RELATIVE = (
 )
 
 
-def parse_hours_since_infusion(text: str) -> Optional[float]:
+def parse_hours_since_infusion(text: str) -> float | None:
     """Hours since the infusion from "3 hours", "two days ago", "yesterday"...
 
     Returns:
@@ -126,7 +137,9 @@ def parse_hours_since_infusion(text: str) -> Optional[float]:
     text = _normalise(text)
     numbers = _numbers_in(text)
     for value, _start, end in numbers:
-        unit = re.match(r"\s*(minute|min|hour|hr|h|day|week|hora|día|dia|semana)s?\b", text[end:])
+        unit = re.match(
+            r"\s*(minute|min|hour|hr|h|day|week|hora|día|dia|semana)s?\b", text[end:]
+        )
         if unit:
             name = {"hora": "hour", "día": "day", "dia": "day", "semana": "week"}.get(
                 unit.group(1), unit.group(1)

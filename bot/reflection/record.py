@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from sqlalchemy import select
 
@@ -26,23 +27,31 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _infusion_number(patient: Optional[Patient], hours: Any, now: datetime) -> Optional[int]:
+def _infusion_number(patient: Patient | None, hours: Any, now: datetime) -> int | None:
     """The number of the infusion the patient is reflecting on, if recorded."""
     if patient is None:
         return None
     moment = now - timedelta(hours=hours) if isinstance(hours, (int, float)) else now
     # Allow for the patient's rough estimate of the time since the infusion.
-    earlier = [i for i in patient.infusions if _aware(i.administered_at) <= moment + timedelta(hours=6)]
-    return max(earlier, key=lambda i: _aware(i.administered_at)).number if earlier else None
+    earlier = [
+        i
+        for i in patient.infusions
+        if _aware(i.administered_at) <= moment + timedelta(hours=6)
+    ]
+    return (
+        max(earlier, key=lambda i: _aware(i.administered_at)).number
+        if earlier
+        else None
+    )
 
 
 def save_reflection(
     db: Database,
     conversation_id: str,
     values: Mapping[str, Any],
-    reflection_id: Optional[int] = None,
-    status: Optional[str] = None,
-    now: Optional[datetime] = None,
+    reflection_id: int | None = None,
+    status: str | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Create or update the reflection record from the current slot values.
 
@@ -77,9 +86,13 @@ def save_reflection(
         reflection.answers = answers
         reflection.step_status = step_status(answers)
         hours = answers.get("hours_since_infusion")
-        reflection.hours_since_infusion = hours if isinstance(hours, (int, float)) else None
+        reflection.hours_since_infusion = (
+            hours if isinstance(hours, (int, float)) else None
+        )
         if reflection.infusion_number is None:
-            reflection.infusion_number = _infusion_number(reflection.patient, hours, now)
+            reflection.infusion_number = _infusion_number(
+                reflection.patient, hours, now
+            )
         if status == "paused" and reflection.status != "paused":
             reflection.pause_count += 1
         if status == "in_progress" and reflection.status == "paused":
@@ -93,12 +106,15 @@ def save_reflection(
         return reflection.id
 
 
-def latest_completed(db: Database, conversation_id: str) -> Optional[dict[str, Any]]:
+def latest_completed(db: Database, conversation_id: str) -> dict[str, Any] | None:
     """The answers of the patient's last completed reflection, if any."""
     with db.session() as session:
         reflection = session.scalars(
             select(Reflection)
-            .where(Reflection.conversation_id == conversation_id, Reflection.status == "completed")
+            .where(
+                Reflection.conversation_id == conversation_id,
+                Reflection.status == "completed",
+            )
             .order_by(Reflection.completed_at.desc())
         ).first()
         return dict(reflection.answers) if reflection else None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any
 
 # Stored in place of an answer the patient chose to skip.
 SKIPPED = "skipped"
@@ -82,14 +83,14 @@ def required_slots(has_previous_reflection: bool) -> list[str]:
     return slots
 
 
-def step_of(slot: str) -> Optional[Step]:
+def step_of(slot: str) -> Step | None:
     """The step a slot belongs to (``None`` for opening slots)."""
     return next((step for step in STEPS if slot in step.slots), None)
 
 
 def previous_answered_slot(
-    slots: list[str], values: Mapping[str, Any], current: Optional[str]
-) -> Optional[str]:
+    slots: list[str], values: Mapping[str, Any], current: str | None
+) -> str | None:
     """The slot answered just before ``current``, for "go back".
 
     Args:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -20,7 +20,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def default_db_url() -> str:
     """The application database URL: ``$AFTERGLOW_DB_URL`` or ``var/afterglow.db``."""
-    return os.environ.get(DB_URL_ENV) or f"sqlite:///{PROJECT_ROOT / 'var' / 'afterglow.db'}"
+    return (
+        os.environ.get(DB_URL_ENV)
+        or f"sqlite:///{PROJECT_ROOT / 'var' / 'afterglow.db'}"
+    )
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -41,7 +44,9 @@ class Database:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_db_url()
         if self.url.startswith("sqlite:///"):
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(
+                parents=True, exist_ok=True
+            )
         self.engine = create_engine(self.url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             _tune_sqlite(self.engine)
@@ -65,7 +70,7 @@ class Database:
             session.close()
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_database(url: str | None = None) -> Database:
     """A process-wide ``Database`` for ``url`` with its schema created."""
     database = Database(url)

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterator, List
+from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    select,
+)
 
 BROKER_DB_URL_ENV = "AFTERGLOW_BROKER_DB_URL"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +42,10 @@ broker_events = Table(
 
 def default_broker_url() -> str:
     """The event broker URL: ``$AFTERGLOW_BROKER_DB_URL`` or ``var/events.db``."""
-    return os.environ.get(BROKER_DB_URL_ENV) or f"sqlite:///{PROJECT_ROOT / 'var' / 'events.db'}"
+    return (
+        os.environ.get(BROKER_DB_URL_ENV)
+        or f"sqlite:///{PROJECT_ROOT / 'var' / 'events.db'}"
+    )
 
 
 @dataclass(frozen=True)
@@ -54,13 +67,15 @@ class EventStream:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_broker_url()
         if self.url.startswith("sqlite:///"):
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(
+                parents=True, exist_ok=True
+            )
         self.engine = create_engine(self.url, future=True, pool_pre_ping=True)
         # Rasa creates the table on its first start; creating it here too lets
         # the worker and the portal start first.
         _metadata.create_all(self.engine)
 
-    def after(self, position: int, limit: int = 500) -> List[StreamEvent]:
+    def after(self, position: int, limit: int = 500) -> list[StreamEvent]:
         """Events after ``position``, oldest first, at most ``limit``."""
         query = (
             select(broker_events)
@@ -70,14 +85,18 @@ class EventStream:
         )
         return list(self._rows(query))
 
-    def conversation(self, conversation_id: str, up_to: int | None = None) -> List[StreamEvent]:
+    def conversation(
+        self, conversation_id: str, up_to: int | None = None
+    ) -> list[StreamEvent]:
         """All events of one conversation, oldest first (optionally up to a position)."""
-        query = select(broker_events).where(broker_events.c.sender_id == conversation_id)
+        query = select(broker_events).where(
+            broker_events.c.sender_id == conversation_id
+        )
         if up_to is not None:
             query = query.where(broker_events.c.id <= up_to)
         return list(self._rows(query.order_by(broker_events.c.id)))
 
-    def conversation_ids(self) -> List[str]:
+    def conversation_ids(self) -> list[str]:
         """Every conversation that has events."""
         with self.engine.connect() as connection:
             rows = connection.execute(select(broker_events.c.sender_id).distinct())
@@ -94,7 +113,7 @@ class EventStream:
                     yield StreamEvent(row.id, row.sender_id, data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_event_stream(url: str | None = None) -> EventStream:
     """A process-wide ``EventStream`` for ``url``."""
     return EventStream(url)

@@ -71,7 +71,9 @@ class Patient(Base):
     created_at = _timestamp(nullable=False, default=utcnow)
 
     therapist = relationship("Clinician", back_populates="patients")
-    infusions = relationship("Infusion", back_populates="patient", order_by="Infusion.number")
+    infusions = relationship(
+        "Infusion", back_populates="patient", order_by="Infusion.number"
+    )
 
 
 class Infusion(Base):

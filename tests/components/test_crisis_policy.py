@@ -39,7 +39,11 @@ def policy(tmp_path) -> CrisisInterruptPolicy:
 def _tracker(loop: str | None, intent: str) -> DialogueStateTracker:
     events = [ActionExecuted(ACTION_LISTEN_NAME)]
     if loop:
-        events += [ActionExecuted(loop), ActiveLoop(loop), ActionExecuted(ACTION_LISTEN_NAME)]
+        events += [
+            ActionExecuted(loop),
+            ActiveLoop(loop),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
     events.append(UserUttered("text", {"name": intent, "confidence": 1.0}))
     return DialogueStateTracker.from_events("s", events, domain=DOMAIN)
 
@@ -53,12 +57,18 @@ def _predicted(policy, tracker) -> str | None:  # noqa: ANN001
 
 @pytest.mark.parametrize("intent", ["crisis_high", "crisis_low", "crisis_moderate"])
 def test_crisis_interrupts_the_reflection(policy, intent):
-    assert _predicted(policy, _tracker("reflection_form", intent)) == ACTION_DEACTIVATE_LOOP_NAME
+    assert (
+        _predicted(policy, _tracker("reflection_form", intent))
+        == ACTION_DEACTIVATE_LOOP_NAME
+    )
 
 
 def test_screener_keeps_lower_levels_as_answers_but_not_high(policy):
     assert _predicted(policy, _tracker("cssrs_form", "crisis_moderate")) is None
-    assert _predicted(policy, _tracker("cssrs_form", "crisis_high")) == ACTION_DEACTIVATE_LOOP_NAME
+    assert (
+        _predicted(policy, _tracker("cssrs_form", "crisis_high"))
+        == ACTION_DEACTIVATE_LOOP_NAME
+    )
 
 
 def test_silent_without_a_form_or_a_crisis(policy):
@@ -78,5 +88,7 @@ def test_outranks_rule_policy_loop_prediction(policy, tmp_path):
     rule_policy.train([], DOMAIN)
     theirs = rule_policy.predict_action_probabilities(tracker, DOMAIN)
     assert theirs.is_no_user_prediction  # RulePolicy would force the form...
-    best = DefaultPolicyPredictionEnsemble().combine_predictions([theirs, ours], tracker, DOMAIN)
+    best = DefaultPolicyPredictionEnsemble().combine_predictions(
+        [theirs, ours], tracker, DOMAIN
+    )
     assert best.policy_name == "CrisisInterruptPolicy"  # ...but the crisis path wins.

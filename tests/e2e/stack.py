@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 import requests
 import yaml
@@ -45,25 +44,41 @@ def wait_until(check, timeout: float, what: str) -> None:  # noqa: ANN001
 class Stack:
     """Rasa server, action server, clinic worker and portal, as subprocesses."""
 
-    def __init__(self, workdir: Path, clinic_overrides: Optional[dict] = None) -> None:
+    def __init__(self, workdir: Path, clinic_overrides: dict | None = None) -> None:
         self.workdir = workdir
         self.var = workdir / "var"
         self.var.mkdir(parents=True, exist_ok=True)
-        self.rasa_port, self.actions_port, self.portal_port = free_port(), free_port(), free_port()
+        self.rasa_port, self.actions_port, self.portal_port = (
+            free_port(),
+            free_port(),
+            free_port(),
+        )
         self.db_url = f"sqlite:///{self.var / 'afterglow.db'}"
         self.broker_url = f"sqlite:///{self.var / 'events.db'}"
         self.clinic_config = workdir / "clinic.yml"
         clinic = yaml.safe_load((ROOT / "config" / "clinic.yml").read_text())
         for key, value in (clinic_overrides or {}).items():
-            clinic[key].update(value) if isinstance(value, dict) else clinic.__setitem__(key, value)
+            clinic[key].update(value) if isinstance(
+                value, dict
+            ) else clinic.__setitem__(key, value)
         self.clinic_config.write_text(yaml.safe_dump(clinic))
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
             yaml.safe_dump(
                 {
-                    "action_endpoint": {"url": f"http://127.0.0.1:{self.actions_port}/webhook"},
-                    "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.var / "tracker.db")},
-                    "event_broker": {"type": "SQL", "dialect": "sqlite", "db": str(self.var / "events.db")},
+                    "action_endpoint": {
+                        "url": f"http://127.0.0.1:{self.actions_port}/webhook"
+                    },
+                    "tracker_store": {
+                        "type": "SQL",
+                        "dialect": "sqlite",
+                        "db": str(self.var / "tracker.db"),
+                    },
+                    "event_broker": {
+                        "type": "SQL",
+                        "dialect": "sqlite",
+                        "db": str(self.var / "events.db"),
+                    },
                 }
             )
         )
@@ -95,9 +110,20 @@ class Stack:
         )
 
     def start_actions(self) -> None:
-        self._spawn("actions", [str(PYTHON_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port)])
+        self._spawn(
+            "actions",
+            [
+                str(PYTHON_BIN / "rasa"),
+                "run",
+                "actions",
+                "--port",
+                str(self.actions_port),
+            ],
+        )
         wait_until(
-            lambda: requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok,
+            lambda: requests.get(
+                f"http://127.0.0.1:{self.actions_port}/health", timeout=2
+            ).ok,
             120,
             "action server",
         )
@@ -106,17 +132,31 @@ class Stack:
         self._spawn(
             "rasa",
             [
-                str(PYTHON_BIN / "rasa"), "run", "--model", str(MODEL), "-i", "127.0.0.1",
-                "--port", str(self.rasa_port), "--endpoints", str(self.endpoints),
-                "--credentials", str(ROOT / "credentials.yml"),
+                str(PYTHON_BIN / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "-i",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
             ],
         )
         wait_until(
-            lambda: requests.get(f"http://127.0.0.1:{self.rasa_port}/", timeout=2).ok, 240, "rasa server"
+            lambda: requests.get(f"http://127.0.0.1:{self.rasa_port}/", timeout=2).ok,
+            240,
+            "rasa server",
         )
 
     def start_worker(self) -> None:
-        self._spawn("worker", [str(PYTHON_BIN / "python"), "-m", "bot", "worker", "--interval", "0.5"])
+        self._spawn(
+            "worker",
+            [str(PYTHON_BIN / "python"), "-m", "bot", "worker", "--interval", "0.5"],
+        )
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)
@@ -142,14 +182,20 @@ class Stack:
         return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
 
     def send(self, sender: str, text: str, timeout: float = 60) -> list[dict]:
-        response = requests.post(self.rest_url, json={"sender": sender, "message": text}, timeout=timeout)
+        response = requests.post(
+            self.rest_url, json={"sender": sender, "message": text}, timeout=timeout
+        )
         response.raise_for_status()
         return response.json()
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [str(PYTHON_BIN / "python"), "-m", "bot", *args],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120,
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     def escalations(self) -> list[dict]:

@@ -22,7 +22,9 @@ BAD_MESSAGES = {
 def test_bad_input_gets_a_reply_and_server_survives(stack, name):  # noqa: ANN001
     sender = f"e2e-bad-{name.replace(' ', '-')}"
     response = requests.post(
-        stack.rest_url, json={"sender": sender, "message": BAD_MESSAGES[name]}, timeout=120
+        stack.rest_url,
+        json={"sender": sender, "message": BAD_MESSAGES[name]},
+        timeout=120,
     )
     assert response.status_code == 200
     assert isinstance(response.json(), list)
@@ -33,7 +35,10 @@ def test_bad_input_gets_a_reply_and_server_survives(stack, name):  # noqa: ANN00
 
 def test_malformed_json_body_is_rejected_cleanly(stack):  # noqa: ANN001
     response = requests.post(
-        stack.rest_url, data=b"\xff\xfe not json", headers={"Content-Type": "application/json"}, timeout=30
+        stack.rest_url,
+        data=b"\xff\xfe not json",
+        headers={"Content-Type": "application/json"},
+        timeout=30,
     )
     assert 400 <= response.status_code < 500
     assert requests.get(f"http://127.0.0.1:{stack.rasa_port}/", timeout=10).ok

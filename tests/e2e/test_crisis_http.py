@@ -41,7 +41,9 @@ def stack(tmp_path_factory, hook_port):  # noqa: ANN001
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
     overrides = {
         "notifications": {
-            "webhooks": [{"name": "on-call pager", "url": f"http://127.0.0.1:{hook_port}/hook"}],
+            "webhooks": [
+                {"name": "on-call pager", "url": f"http://127.0.0.1:{hook_port}/hook"}
+            ],
             "retry": {"first_delay_seconds": 0.5, "max_delay_seconds": 2},
         }
     }
@@ -83,7 +85,9 @@ def test_crisis_mid_form_without_action_server(stack):  # noqa: ANN001
     assert any("911" in m.get("text", "") for m in replies)
 
 
-def test_escalation_recorded_and_notification_delivered_after_outage(stack, hook_port):  # noqa: ANN001
+def test_escalation_recorded_and_notification_delivered_after_outage(
+    stack, hook_port
+):  # noqa: ANN001
     def recorded():
         return [e for e in stack.escalations() if e["conversation_id"] == "e2e-crisis"]
 
@@ -110,4 +114,6 @@ def test_escalation_recorded_and_notification_delivered_after_outage(stack, hook
 
 def test_no_message_text_in_logs(stack):  # noqa: ANN001
     for name in ("rasa", "worker"):
-        assert MESSAGE not in stack.log_text(name), f"message text leaked into the {name} log"
+        assert MESSAGE not in stack.log_text(
+            name
+        ), f"message text leaked into the {name} log"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 import json
+import sqlite3
 
 import pytest
 
@@ -38,8 +38,12 @@ def _record(stack) -> dict:  # noqa: ANN001
     assert row, "no reflection record stored"
     answers, steps, status, hours, pauses, resumes = row
     return {
-        "answers": json.loads(answers), "steps": json.loads(steps), "status": status,
-        "hours": hours, "pauses": pauses, "resumes": resumes,
+        "answers": json.loads(answers),
+        "steps": json.loads(steps),
+        "status": status,
+        "hours": hours,
+        "pauses": pauses,
+        "resumes": resumes,
     }
 
 
@@ -84,7 +88,10 @@ def test_finish_the_reflection(stack):  # noqa: ANN001
     previous = None
     for expected_before, answer in steps:
         if expected_before and previous is not None:
-            assert expected_before.lower() in _texts(previous).lower(), (answer, previous)
+            assert expected_before.lower() in _texts(previous).lower(), (
+                answer,
+                previous,
+            )
         previous = stack.send(SENDER, answer)
     closing = _texts(previous)
     assert "in your own words" in closing
@@ -96,7 +103,9 @@ def test_finish_the_reflection(stack):  # noqa: ANN001
     assert record["resumes"] == 1
     assert answers["mood_before"] == 4 and answers["anxiety_before"] == 6
     assert answers["body_check"] == "still a little floaty, no nausea"
-    assert answers["infusion_highlight"] == "I saw my grandmother's kitchen and felt safe"
+    assert (
+        answers["infusion_highlight"] == "I saw my grandmother's kitchen and felt safe"
+    )
     assert answers["thought"] == "everyone at work thinks I'm useless"
     assert answers["belief_before"] == 80 and answers["emotion"] == "shame"
     assert answers["emotion_intensity_before"] == 7

@@ -6,20 +6,39 @@ from bot.reflection import parse_hours_since_infusion, parse_rating, parse_trap_
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("7", 7), ("seven", 7), ("7/10", 7), ("about a 7", 7), ("6 or 7", 6.5),
-        ("Seven out of ten", 7), ("70%", 7), ("0", 0), ("10", 10), ("ten", 10),
-        ("prob a 3 tbh", 3), ("5.5", 5.5), ("6-7", 6.5), ("siete", 7),
+        ("7", 7),
+        ("seven", 7),
+        ("7/10", 7),
+        ("about a 7", 7),
+        ("6 or 7", 6.5),
+        ("Seven out of ten", 7),
+        ("70%", 7),
+        ("0", 0),
+        ("10", 10),
+        ("ten", 10),
+        ("prob a 3 tbh", 3),
+        ("5.5", 5.5),
+        ("6-7", 6.5),
+        ("siete", 7),
     ],
-)  # fmt: skip
+)
 def test_ratings_on_a_ten_point_scale(text, expected):
     assert parse_rating(text, 0, 10).value == expected
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("80%", 80), ("80", 80), ("8/10", 80), ("about 75 percent", 75), ("a hundred", 100),
-     ("ninety", 90), ("50 or 60", 55), ("seventy five", 75)],
-)  # fmt: skip
+    [
+        ("80%", 80),
+        ("80", 80),
+        ("8/10", 80),
+        ("about 75 percent", 75),
+        ("a hundred", 100),
+        ("ninety", 90),
+        ("50 or 60", 55),
+        ("seventy five", 75),
+    ],
+)
 def test_ratings_on_a_percentage_scale(text, expected):
     assert parse_rating(text, 0, 100).value == expected
 
@@ -38,10 +57,19 @@ def test_out_of_range_rating_is_reported():
 
 @pytest.mark.parametrize(
     ("text", "hours"),
-    [("3 hours", 3), ("yesterday", 24), ("two days ago", 48), ("about 36 hours ago", 36),
-     ("a week ago", 168), ("1 week", 168), ("last night", 14), ("hace 2 días", 48),
-     ("5", 5), ("30 minutes", 0.5)],
-)  # fmt: skip
+    [
+        ("3 hours", 3),
+        ("yesterday", 24),
+        ("two days ago", 48),
+        ("about 36 hours ago", 36),
+        ("a week ago", 168),
+        ("1 week", 168),
+        ("last night", 14),
+        ("hace 2 días", 48),
+        ("5", 5),
+        ("30 minutes", 0.5),
+    ],
+)
 def test_time_since_infusion(text, hours):
     assert parse_hours_since_infusion(text) == hours
 
@@ -50,7 +78,11 @@ def test_time_since_infusion_unknown():
     assert parse_hours_since_infusion("not sure really") is None
 
 
-LABELS = {"mind_reading": "Mind reading", "fortune_telling": "Fortune telling", "labeling": "Labeling"}
+LABELS = {
+    "mind_reading": "Mind reading",
+    "fortune_telling": "Fortune telling",
+    "labeling": "Labeling",
+}
 
 
 def test_trap_choice_from_buttons_and_free_text():
@@ -59,7 +91,7 @@ def test_trap_choice_from_buttons_and_free_text():
         "fortune_telling",
         "mind_reading",
     ]
-    assert parse_trap_choice("the second one", LABELS, ["labeling", "mind_reading"]) == [
-        "mind_reading"
-    ]
+    assert parse_trap_choice(
+        "the second one", LABELS, ["labeling", "mind_reading"]
+    ) == ["mind_reading"]
     assert parse_trap_choice("no idea", LABELS) == []

@@ -14,11 +14,19 @@ def _db(tmp_path) -> Database:
 
 def test_record_grows_pauses_resumes_and_completes(tmp_path):
     db = _db(tmp_path)
-    rid = save_reflection(db, "c1", {"hours_since_infusion": 24, "mood_before": 4, "requested_slot": "x"},
-                          None, "in_progress", NOW)  # fmt: skip
+    rid = save_reflection(
+        db,
+        "c1",
+        {"hours_since_infusion": 24, "mood_before": 4, "requested_slot": "x"},
+        None,
+        "in_progress",
+        NOW,
+    )
     assert save_reflection(db, "c1", {"mood_before": 4}, rid, "paused", NOW) == rid
     save_reflection(db, "c1", {"mood_before": 4}, rid, "in_progress", NOW)
-    save_reflection(db, "c1", {"mood_before": 4, "mood_after": 6}, rid, "completed", NOW)
+    save_reflection(
+        db, "c1", {"mood_before": 4, "mood_after": 6}, rid, "completed", NOW
+    )
     with db.session() as session:
         record = session.get(Reflection, rid)
         assert record.status == "completed"
@@ -37,10 +45,20 @@ def test_record_links_patient_and_infusion(tmp_path):
         patient = Patient(display_name="P", therapist=therapist, conversation_id="pt-1")
         session.add_all([therapist, patient])
         session.flush()
-        session.add_all([
-            Infusion(patient_id=patient.id, number=1, administered_at=NOW - timedelta(days=9)),
-            Infusion(patient_id=patient.id, number=2, administered_at=NOW - timedelta(hours=20)),
-        ])  # fmt: skip
+        session.add_all(
+            [
+                Infusion(
+                    patient_id=patient.id,
+                    number=1,
+                    administered_at=NOW - timedelta(days=9),
+                ),
+                Infusion(
+                    patient_id=patient.id,
+                    number=2,
+                    administered_at=NOW - timedelta(hours=20),
+                ),
+            ]
+        )
     rid = save_reflection(db, "pt-1", {"hours_since_infusion": 20.0}, now=NOW)
     with db.session() as session:
         record = session.get(Reflection, rid)

@@ -26,12 +26,19 @@ def test_go_back_finds_the_previous_answer():
     values = {"hours_since_infusion": 24, "mood_before": 4, "anxiety_before": None}
     assert previous_answered_slot(slots, values, "anxiety_before") == "mood_before"
     assert previous_answered_slot(slots, values, "hours_since_infusion") is None
-    assert previous_answered_slot(slots, {**values, "mood_after": 6}, None) == "mood_after"
+    assert (
+        previous_answered_slot(slots, {**values, "mood_after": 6}, None) == "mood_after"
+    )
 
 
 def test_step_status():
-    values = {"mood_before": 4, "anxiety_before": 5, "body_check": "ok", "infusion_highlight": SKIPPED,
-              "thought": "x"}  # fmt: skip
+    values = {
+        "mood_before": 4,
+        "anxiety_before": 5,
+        "body_check": "ok",
+        "infusion_highlight": SKIPPED,
+        "thought": "x",
+    }
     status = step_status(values)
     assert status["checkin"] == "done"
     assert status["infusion"] == "skipped"
