@@ -10,6 +10,7 @@ import sys
 
 # Modules that contribute sub-commands, in help order.
 COMMAND_MODULES = (
+    "bot.clinic_responses",
     "bot.safety.cli",
     "bot.channels.cli",
     "bot.escalation.cli",
@@ -23,7 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", required=True)
     for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue  # a package whose commands are not built yet
+        module.register(subparsers)
     return parser
 
 
