@@ -210,10 +210,7 @@ class ValidateReflectionForm(FormValidationAction):
             and "something else" not in lowered
         ):
             return {"traps_chosen": [OTHER], "retry_slot": None}
-        dispatcher.utter_message(
-            text="Here are all the traps. Pick any that fit, or say what you notice in your own words.",
-            buttons=_trap_buttons(list(catalog.traps)),
-        )
+        # The question is asked again, this time with the whole catalog.
         return {"traps_chosen": None, "retry_slot": "traps_chosen"}
 
     def validate_reframe(
@@ -324,7 +321,8 @@ class ActionAskTrapsChosen(Action):
         thought = tracker.get_slot("thought")
         catalog = load_catalog()
         suggestions = []
-        if isinstance(thought, str) and thought != SKIPPED:
+        wants_all = tracker.get_slot("retry_slot") == "traps_chosen"
+        if isinstance(thought, str) and thought != SKIPPED and not wants_all:
             suggestions = [s.name for s in TrapDetector.load().detect(thought, top_k=3)]
         header = "Step 4 of 8 · Thinking trap\n"
         if suggestions:
@@ -335,10 +333,14 @@ class ActionAskTrapsChosen(Action):
             text = f"{header}Thoughts like this often fall into a common trap. Does one of these fit?\n{explained}"
             buttons = _trap_buttons(suggestions)
         else:
-            text = f"{header}Which thinking trap, if any, do you notice in the thought? Pick any that fit."
+            text = (
+                f"{header}Here are all the thinking traps. Pick any that fit the "
+                "thought, or say what you notice in your own words."
+            )
             buttons = _trap_buttons(list(catalog.traps))
         dispatcher.utter_message(text=text, buttons=buttons)
-        return [SlotSet("traps_suggested", suggestions)]
+        # Showing the whole catalog keeps what was first suggested, for the summary.
+        return [] if wants_all else [SlotSet("traps_suggested", suggestions)]
 
 
 class ActionAskEvidenceFor(Action):
@@ -414,6 +416,12 @@ class ActionHandleDontKnow(Action):
         slot = _requested(tracker)
         if slot not in reflection_slots():
             return []
+        if slot == "traps_chosen":
+            # "Not sure" is a real answer at this step, not a reason to hint.
+            dispatcher.utter_message(
+                text="That's okay. Noticing the thought is what matters."
+            )
+            return [SlotSet(slot, [NOT_SURE]), SlotSet("retry_slot", None)]
         if tracker.get_slot("retry_slot") != slot:
             hint = (
                 _HINTS.get(slot)

@@ -84,7 +84,9 @@ def test_something_else_shows_the_whole_catalog(dispatcher):
         "something else", dispatcher, make_tracker(), DOMAIN
     )
     assert result == {"traps_chosen": None, "retry_slot": "traps_chosen"}
-    buttons = dispatcher.messages[0]["buttons"]
+    tracker = make_tracker({"thought": "I always fail", "retry_slot": "traps_chosen"})
+    assert ActionAskTrapsChosen().run(dispatcher, tracker, DOMAIN) == []
+    buttons = dispatcher.messages[-1]["buttons"]
     assert len(buttons) == 12 + 2  # every trap, "Something else" and "Not sure"
 
 
@@ -222,3 +224,11 @@ def test_complete_recaps_in_the_patients_words_and_saves(dispatcher, database):
     assert (
         latest_completed(database, "test-conversation")["intention"] == "call my sister"
     )
+
+
+def test_not_sure_at_the_trap_step_is_an_answer(dispatcher):
+    tracker = make_tracker({"requested_slot": "traps_chosen"})
+    assert ActionHandleDontKnow().run(dispatcher, tracker, DOMAIN) == [
+        SlotSet("traps_chosen", ["not_sure"]),
+        SlotSet("retry_slot", None),
+    ]
