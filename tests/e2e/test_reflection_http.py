@@ -61,12 +61,14 @@ def test_disclosure_and_first_steps(stack, conversation):  # noqa: ANN001
     assert "automated assistant" in opening  # the disclosure, from clinic config
 
 
-def test_trap_step_offers_buttons_then_pause_and_resume(stack):  # noqa: ANN001
+def test_pause_and_resume_in_a_new_session(stack):  # noqa: ANN001
     # The trap question was asked last; its buttons include "Not sure".
     replies = stack.send(SENDER, "pause")
     assert "pause" in _texts(replies).lower()
     record = _record(stack)
     assert record["status"] == "paused" and record["pauses"] == 1
+    # A new Rasa session (as after hours away): what was captured carries over.
+    stack.send(SENDER, "/session_start")
     replies = stack.send(SENDER, "I'm back")
     assert "step 4 of 8" in _texts(replies).lower()
     buttons = [b["title"] for m in replies for b in m.get("buttons", [])]
