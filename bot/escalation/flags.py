@@ -51,6 +51,7 @@ def flag_from_event(data: Mapping[str, Any]) -> Flag | None:
     parse_data = _mapping(data.get("parse_data"))
     crisis = _mapping(parse_data.get("crisis"))
     intent = _mapping(parse_data.get("intent")).get("name")
+    intent = intent if isinstance(intent, str) else None
     intent_level, intent_category = ROUTING_INTENTS.get(intent, (None, None))
 
     raw_level = crisis.get("level")
