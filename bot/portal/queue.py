@@ -51,7 +51,7 @@ def _newest_first(record: Record) -> tuple:
 
 def build_queue(records: list[Record], acknowledged_limit: int = 50) -> Queue:
     """Order open escalations by effective level (imminent, high, the rest),
-    newest first within a level; acknowledged ones newest first.
+    newest first within a level; acknowledged ones latest acknowledged first.
 
     The effective level is the higher of detector and screener level, the one
     notifications follow (``bot.escalation.outbox.effective_level``).
@@ -60,7 +60,7 @@ def build_queue(records: list[Record], acknowledged_limit: int = 50) -> Queue:
     done = [r for r in records if r["status"] == "acknowledged"]
     open_.sort(key=_newest_first, reverse=True)
     open_.sort(key=lambda r: rank(r["effective_level"]), reverse=True)
-    done.sort(key=_newest_first, reverse=True)
+    done.sort(key=lambda r: (r.get("acknowledged_at") or "", r["id"]), reverse=True)
     return Queue(open=open_, acknowledged=done[:acknowledged_limit])
 
 
