@@ -1,8 +1,13 @@
-"""``python -m bot invite ...``: create, revoke and list patient invite links."""
+"""``python -m bot invite ...``: create, revoke and list patient invite links.
+
+``invite create`` prints only the link on standard output (details go to
+standard error), so scripts can use ``link=$(python -m bot invite create ...)``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import timedelta
 
 from bot.channels.invites import (
@@ -32,16 +37,19 @@ def _create(args: argparse.Namespace) -> int:
             base_url=args.base_url,
         )
     except InviteError as error:
-        print(f"error: {_REASONS.get(error.reason, error.reason)}")
+        print(f"error: {_REASONS.get(error.reason, error.reason)}", file=sys.stderr)
         return 1
     print(url)
-    print(f"token id {invite.token_id}, expires {invite.expires_at:%Y-%m-%d %H:%M} UTC")
+    print(
+        f"token id {invite.token_id}, expires {invite.expires_at:%Y-%m-%d %H:%M} UTC",
+        file=sys.stderr,
+    )
     return 0
 
 
 def _revoke(args: argparse.Namespace) -> int:
     if not revoke_invite(get_database(), args.token_id):
-        print(f"error: no invite with token id {args.token_id}")
+        print(f"error: no invite with token id {args.token_id}", file=sys.stderr)
         return 1
     print(f"revoked invite {args.token_id} and signed out its devices")
     return 0

@@ -187,9 +187,10 @@ def test_invite_commands(monkeypatch, capsys, database, make_patient):
         )
         == 0
     )
-    link, details = capsys.readouterr().out.splitlines()
+    printed = capsys.readouterr()
+    link = printed.out.strip()  # only the link, for scripts
     assert link.startswith("https://chat.clinic.test/webhooks/patient/join?token=")
-    token_id = details.split()[2].rstrip(",")
+    token_id = printed.err.split()[2].rstrip(",")
 
     assert run_cli(monkeypatch, database, "list", "--patient", str(patient_id)) == 0
     assert token_id in capsys.readouterr().out
@@ -212,7 +213,7 @@ def test_invite_commands(monkeypatch, capsys, database, make_patient):
         )
         == 1
     )
-    assert "at most 30" in capsys.readouterr().out
+    assert "at most 30" in capsys.readouterr().err
     assert list_invites(database, patient_id)[0].token_id == token_id
 
 
