@@ -1,0 +1,338 @@
+"""The crisis detector: text in, :class:`~bot.safety.verdict.Verdict` out.
+
+Pipeline for one message:
+
+1. :class:`~bot.safety.normalise.Normaliser` rewrites slang, misspellings,
+   repeated letters and emoji, keeping a map to the original offsets.
+2. The normalised text is analysed in English and in Spanish (blank spaCy
+   pipelines with lookup lemmas from :mod:`bot.nlp`); rule and cue matches that a
+   gate suppresses are dropped (:mod:`bot.safety.analysis`).
+3. Rules whose ``requires`` signal is not nearby are dropped; a finding inside a
+   longer finding is dropped (the longer one is more specific).
+4. Adjustments from ``common.yml`` raise (or, for past attempts, set) levels when
+   signals such as a timeline, means or distress occur near a finding, or in
+   the previous messages (``context``) for conversation-scoped adjustments.
+5. The highest finding decides level and category.
+
+``scan`` never raises: if analysis fails the keyword fallback in ``common.yml``
+decides, and the failure is logged without the message text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from threading import Lock
+
+from bot.nlp import get_nlp
+from bot.safety.analysis import DocAnalysis, Hit, LanguageMatcher, outermost
+from bot.safety.lexicon import Adjustment, Lexicon, load_lexicon
+from bot.safety.normalise import NormalisedText, Normaliser, strip_accents
+from bot.safety.verdict import CATEGORY_PRIORITY, Evidence, Level, Verdict
+from bot.safety.version import DETECTOR_VERSION
+
+logger = logging.getLogger(__name__)
+
+MAX_EVIDENCE = 8
+CHUNK_CHARS = 8000  # long texts are scanned in overlapping chunks: linear time
+CHUNK_OVERLAP = 400
+CONTEXT_MESSAGES = 5  # previous messages consulted for conversation signals
+_CONTEXT_CACHE_SIZE = 512
+_PRIORITY = {category: rank for rank, category in enumerate(CATEGORY_PRIORITY)}
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass
+class Finding:
+    """A risk hit after adjustments, with the evidence that adjusted it."""
+
+    hit: Hit
+    level: Level
+    category: str
+    support: list[tuple[str, Hit]]
+
+    def rank(self) -> tuple[int, int, int]:
+        return (int(self.level), -_PRIORITY[self.category], -self.hit.char_start)
+
+
+@dataclass
+class Analysis:
+    """Everything found in one normalised text."""
+
+    normalised: NormalisedText
+    risks: list[Hit]
+    signals: list[Hit]
+
+
+class CrisisDetector:
+    """Rule-based crisis detector; build once, scan many times (thread-safe).
+
+    Args:
+        lexicon: a loaded lexicon; defaults to the packaged one.
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self.version = DETECTOR_VERSION
+        replacements: dict[str, str] = {}
+        emoji: dict[str, str] = {}
+        words: set[str] = set()
+        tables = []
+        self._matchers: dict[str, LanguageMatcher] = {}
+        for lang, language in self.lexicon.languages.items():
+            replacements.update(language.replacements)
+            emoji.update(language.emoji)
+            nlp = get_nlp(lang)
+            table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+            tables.append(table)
+            words.update(language.words)
+            self._matchers[lang] = LanguageMatcher(nlp, language)
+
+        # Lemma tables map inflected forms to base forms; base forms the tables
+        # lack ("so", "feel") fall back to collapsing runs to one letter.
+        def is_known(word: str) -> bool:
+            return word in words or any(word in table for table in tables)
+
+        self.normaliser = Normaliser(replacements, emoji, is_known)
+        self._context_cache: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self._lock = Lock()
+
+    @classmethod
+    def load(cls) -> CrisisDetector:
+        """The shared detector built from the packaged lexicon (built once)."""
+        return _shared_detector()
+
+    # -- public API -----------------------------------------------------------
+
+    def scan(self, text: str, context: Sequence[str] = ()) -> Verdict:
+        """Assess one user message.
+
+        Args:
+            text: the message exactly as the user wrote it.
+            context: previous user messages of the conversation, oldest first.
+
+        Returns:
+            The verdict; never raises.
+        """
+        text = _as_text(text)
+        try:
+            with self._lock:  # spaCy docs and the caches are not shared safely
+                return self._scan(text, context)
+        except Exception as exc:  # noqa: BLE001 - the detector must never raise
+            logger.error(
+                "crisis scan failed (%s); keyword fallback used", type(exc).__name__
+            )
+            return self._fallback(text)
+
+    # -- pipeline -------------------------------------------------------------
+
+    def _scan(self, text: str, context: Sequence[str]) -> Verdict:
+        if len(text) <= CHUNK_CHARS + CHUNK_OVERLAP:
+            return self._scan_chunk(text, 0, context)
+        verdicts = [
+            self._scan_chunk(text[start:end], start, context)
+            for start, end in _chunks(text)
+        ]
+        best = max(verdicts, key=lambda v: v.level)
+        evidence = list(best.evidence)
+        for verdict in verdicts:
+            evidence.extend(e for e in verdict.evidence if e not in evidence)
+        return Verdict(
+            level=best.level,
+            category=best.category,
+            evidence=tuple(evidence[:MAX_EVIDENCE]) if best.flagged else (),
+            language=best.language,
+            detector_version=self.version,
+        )
+
+    def _scan_chunk(self, text: str, offset: int, context: Sequence[str]) -> Verdict:
+        analysis = self._analyse(text)
+        findings = self._adjust(analysis, context)
+        if not findings:
+            return Verdict(
+                Level.NONE, None, (), self._guess_language(text), self.version
+            )
+        findings.sort(key=Finding.rank, reverse=True)
+        top = findings[0]
+        evidence = [self._evidence(analysis, top.hit.rule.id, top.hit, offset)]
+        evidence += [
+            self._evidence(analysis, adjustment_id, hit, offset)
+            for adjustment_id, hit in top.support
+        ]
+        evidence += [
+            self._evidence(analysis, f.hit.rule.id, f.hit, offset) for f in findings[1:]
+        ]
+        unique = list(dict.fromkeys(evidence))
+        return Verdict(
+            level=top.level,
+            category=top.category,
+            evidence=tuple(unique[:MAX_EVIDENCE]),
+            language=top.hit.language,
+            detector_version=self.version,
+        )
+
+    def _analyse(self, text: str) -> Analysis:
+        normalised = self.normaliser.normalise(text)
+        docs: list[DocAnalysis] = [
+            matcher.analyse(normalised.text) for matcher in self._matchers.values()
+        ]
+        cues = [hit for doc in docs for hit in doc.cues]
+        candidates = [hit for doc in docs for hit in doc.risks]
+        window = self.lexicon.window_chars
+        valid = [
+            hit
+            for hit in candidates
+            if not hit.rule.requires
+            or _near(hit, cues + candidates, hit.rule.requires, window)
+        ]
+        # Contained findings are not reported but still count as signals.
+        return Analysis(normalised, outermost(valid), cues + valid)
+
+    def _adjust(self, analysis: Analysis, context: Sequence[str]) -> list[Finding]:
+        findings = []
+        context_signals: frozenset[str] | None = None
+        window = self.lexicon.window_chars
+        for hit in analysis.risks:
+            rule = hit.rule
+            assert rule.category is not None
+            raised: list[tuple[Adjustment, Hit | None]] = []
+            for adjustment in self.lexicon.adjustments:
+                if not adjustment.applies_to(rule):
+                    continue
+                support = _nearest(hit, analysis.signals, adjustment.requires, window)
+                if support is None and adjustment.scope == "conversation" and context:
+                    if context_signals is None:
+                        context_signals = self._context_signals(context)
+                    if adjustment.requires & context_signals:
+                        raised.append((adjustment, None))
+                        continue
+                if support is not None:
+                    raised.append((adjustment, support))
+            findings.append(_apply(hit, rule.level, rule.category, raised))
+        return findings
+
+    def _context_signals(self, context: Sequence[str]) -> frozenset[str]:
+        """Signals found in the last few context messages (cached per message)."""
+        signals: set[str] = set()
+        for message in list(context)[-CONTEXT_MESSAGES:]:
+            message = _as_text(message)[: CHUNK_CHARS + CHUNK_OVERLAP]
+            cached = self._context_cache.get(message)
+            if cached is None:
+                analysis = self._analyse(message)
+                cached = frozenset(s for hit in analysis.signals for s in hit.signals)
+                self._context_cache[message] = cached
+                if len(self._context_cache) > _CONTEXT_CACHE_SIZE:
+                    self._context_cache.popitem(last=False)
+            signals |= cached
+        return frozenset(signals)
+
+    # -- output ---------------------------------------------------------------
+
+    @staticmethod
+    def _evidence(analysis: Analysis, rule_id: str, hit: Hit, offset: int) -> Evidence:
+        start, end = analysis.normalised.to_original(hit.char_start, hit.char_end)
+        return Evidence(
+            rule=rule_id,
+            text=analysis.normalised.original[start:end],
+            start=start + offset,
+            end=end + offset,
+        )
+
+    def _guess_language(self, text: str) -> str:
+        words = [strip_accents(w.lower()) for w in _WORDS.findall(text[:2000])]
+        stopwords = {
+            lang: language.stopwords for lang, language in self.lexicon.languages.items()
+        }
+        spanish = sum(w in stopwords["es"] for w in words)
+        english = sum(w in stopwords["en"] for w in words)
+        return "es" if spanish > english else "en"
+
+    def _fallback(self, text: str) -> Verdict:
+        lowered = text.lower()
+        best: Verdict | None = None
+        for keyword in self.lexicon.fallback:
+            start = lowered.find(keyword.text)
+            if start < 0 or (best is not None and keyword.level <= best.level):
+                continue
+            end = start + len(keyword.text)
+            best = Verdict(
+                level=keyword.level,
+                category=keyword.category,
+                evidence=(Evidence("fallback.keyword", text[start:end], start, end),),
+                language="en",
+                detector_version=self.version,
+            )
+        return best or Verdict(Level.NONE, None, (), "en", self.version)
+
+
+@lru_cache(maxsize=1)
+def _shared_detector() -> CrisisDetector:
+    return CrisisDetector()
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return "" if value is None else str(value)
+
+
+def _chunks(text: str) -> Iterable[tuple[int, int]]:
+    """Overlapping windows that end on whitespace where possible."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK_CHARS)
+        if end < len(text):
+            space = text.rfind(" ", start + CHUNK_CHARS // 2, end)
+            end = space if space > 0 else end
+        yield start, min(len(text), end + CHUNK_OVERLAP)
+        if end >= len(text):
+            break
+        start = end
+
+
+def _near(hit: Hit, signals: list[Hit], wanted: frozenset[str], window: int) -> bool:
+    return _nearest(hit, signals, wanted, window) is not None
+
+
+def _nearest(
+    hit: Hit, signals: list[Hit], wanted: frozenset[str], window: int
+) -> Hit | None:
+    """The closest other match providing one of ``wanted`` within ``window``."""
+    best: Hit | None = None
+    best_gap = window + 1
+    for other in signals:
+        if other is hit or other.overlaps(hit) or not wanted & other.signals:
+            continue
+        gap = hit.gap(other)
+        if gap < best_gap:
+            best, best_gap = other, gap
+    return best
+
+
+def _apply(
+    hit: Hit,
+    level: Level,
+    category: str,
+    raised: list[tuple[Adjustment, Hit | None]],
+) -> Finding:
+    """Combine a rule's own level with the adjustments that fired for it."""
+    best_level = level
+    best_category = category
+    support: list[tuple[str, Hit]] = []
+    if any(adjustment.mode == "set" for adjustment, _ in raised):
+        best_level = Level.NONE  # a "set" adjustment replaces the rule's own level
+    for adjustment, source in sorted(raised, key=lambda item: item[0].level):
+        if adjustment.level >= best_level:
+            best_level = adjustment.level
+            best_category = adjustment.category or category
+        if source is not None:
+            support.append((adjustment.id, source))
+    if best_level == Level.NONE:
+        best_level = level
+    return Finding(hit, best_level, best_category, support)
