@@ -1,0 +1,187 @@
+"""Score the thinking-trap detector: ``python -m bot.traps.evaluate``.
+
+By default the detector (trained on the train split and ``bot/traps/data``)
+is scored on the held-out test split ``eval/traps/test.jsonl``. With
+``--cross-validate N`` it is instead scored by N-fold cross-validation on the
+training data alone, which is what model settings may be tuned on.
+
+Exit status 1 when a target is missed (see ``TARGETS``), else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sklearn.model_selection import KFold
+
+from bot.traps.catalog import TRAP_NAMES
+from bot.traps.detector import TrapDetector
+from bot.traps.examples import (
+    TEST_SPLIT,
+    Example,
+    read_examples,
+    read_training_examples,
+)
+
+# metric -> (threshold, "min" if the metric must reach it, "max" if stay below)
+TARGETS = {
+    "top1_precision": (0.75, "min"),
+    "macro_f1": (0.60, "min"),
+    "neutral_fp_rate": (0.20, "max"),
+}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    gold: tuple[str, ...]
+    predicted: tuple[str, ...]  # best first
+
+
+def score(predictions: Sequence[Prediction]) -> dict:
+    """Micro/macro F1, top-1 precision, per-trap F1 and the neutral FP rate."""
+    per_trap = {}
+    totals = {"tp": 0, "fp": 0, "fn": 0}
+    for name in TRAP_NAMES:
+        tp = sum(name in p.gold and name in p.predicted for p in predictions)
+        fp = sum(name not in p.gold and name in p.predicted for p in predictions)
+        fn = sum(name in p.gold and name not in p.predicted for p in predictions)
+        per_trap[name] = {"f1": _f1(tp, fp, fn), "support": tp + fn}
+        totals = {
+            "tp": totals["tp"] + tp,
+            "fp": totals["fp"] + fp,
+            "fn": totals["fn"] + fn,
+        }
+    with_traps = [p for p in predictions if p.gold]
+    answered = [p for p in with_traps if p.predicted]
+    neutral = [p for p in predictions if not p.gold]
+    return {
+        "examples": len(predictions),
+        "neutral_examples": len(neutral),
+        "micro_f1": _f1(totals["tp"], totals["fp"], totals["fn"]),
+        "macro_f1": sum(t["f1"] for t in per_trap.values()) / len(TRAP_NAMES),
+        "top1_precision": _ratio(
+            sum(p.predicted[0] in p.gold for p in answered), len(answered)
+        ),
+        "top1_over_all_with_traps": _ratio(
+            sum(bool(p.predicted) and p.predicted[0] in p.gold for p in with_traps),
+            len(with_traps),
+        ),
+        "neutral_fp_rate": _ratio(
+            sum(bool(p.predicted) for p in neutral), len(neutral)
+        ),
+        "per_trap": per_trap,
+    }
+
+
+def evaluate_split(
+    detector: TrapDetector, examples: Sequence[Example], top_k: int = 3
+) -> dict:
+    """Score ``detector`` on ``examples``."""
+    return score(
+        [
+            Prediction(
+                e.traps, tuple(s.name for s in detector.detect(e.thought, top_k))
+            )
+            for e in examples
+        ]
+    )
+
+
+def cross_validate(examples: Sequence[Example], folds: int = 5, top_k: int = 3) -> dict:
+    """Score by ``folds``-fold cross-validation, retraining from scratch each fold."""
+    predictions: list[Prediction | None] = [None] * len(examples)
+    for train_rows, held_out in KFold(folds, shuffle=True, random_state=1).split(
+        examples
+    ):
+        detector = TrapDetector.train([examples[i] for i in train_rows])
+        for i in held_out:
+            suggested = detector.detect(examples[i].thought, top_k)
+            predictions[i] = Prediction(
+                examples[i].traps, tuple(s.name for s in suggested)
+            )
+    return score([p for p in predictions if p is not None])
+
+
+def missed_targets(report: dict) -> list[str]:
+    """Human-readable descriptions of the targets the report misses."""
+    missed = []
+    for metric, (threshold, kind) in TARGETS.items():
+        value = report[metric]
+        if (kind == "min" and value < threshold) or (
+            kind == "max" and value > threshold
+        ):
+            relation = ">=" if kind == "min" else "<="
+            missed.append(f"{metric} {value:.3f} (target {relation} {threshold})")
+    return missed
+
+
+def format_report(report: dict, title: str) -> str:
+    lines = [
+        title,
+        f"  examples            {report['examples']}"
+        f" ({report['neutral_examples']} neutral)",
+        f"  micro-F1            {report['micro_f1']:.3f}",
+        f"  macro-F1            {report['macro_f1']:.3f}",
+        f"  top-1 precision     {report['top1_precision']:.3f}"
+        "  (thoughts with a gold trap and a suggestion)",
+        f"  top-1 over all      {report['top1_over_all_with_traps']:.3f}"
+        "  (all thoughts with a gold trap)",
+        f"  neutral FP rate     {report['neutral_fp_rate']:.3f}",
+        "  per-trap F1:",
+    ]
+    for name, values in report["per_trap"].items():
+        lines.append(f"    {name:22s}{values['f1']:.3f}  (n={values['support']})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.traps.evaluate", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--top-k", type=int, default=3, help="suggestions per thought")
+    parser.add_argument(
+        "--cross-validate",
+        type=int,
+        metavar="FOLDS",
+        help="score by cross-validation on the training data instead of the test split",
+    )
+    args = parser.parse_args(argv)
+
+    if args.cross_validate:
+        folds = args.cross_validate
+        title = f"thinking traps: {folds}-fold cross-validation on training data"
+        report = cross_validate(
+            read_training_examples(), args.cross_validate, args.top_k
+        )
+    else:
+        title = f"thinking traps: held-out test split ({TEST_SPLIT.name})"
+        report = evaluate_split(
+            TrapDetector.load(), read_examples(TEST_SPLIT), args.top_k
+        )
+    missed = missed_targets(report)
+    report["targets_missed"] = missed
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(format_report(report, title))
+        print(
+            "  targets: " + ("all met" if not missed else "MISSED " + "; ".join(missed))
+        )
+    return 1 if missed else 0
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
