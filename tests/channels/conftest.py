@@ -138,3 +138,18 @@ def stub_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Headless Debian Chromium (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.channels.browser_phone import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()

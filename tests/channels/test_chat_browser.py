@@ -1,4 +1,4 @@
-"""The chat page in headless Chromium on a phone-sized screen.
+"""The chat page in headless Chromium on a phone-sized screen, on a stub bot.
 
 Screenshots go to ``test-artifacts/chat/`` (git-ignored).
 """
@@ -6,102 +6,18 @@ Screenshots go to ``test-artifacts/chat/`` (git-ignored).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+from tests.channels.browser_phone import CHROMIUM_AVAILABLE, Phone
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "chat"
 TYPED_ANSWER = "The music felt like a warm wave, and I thought of my sister."
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium"),
+    pytest.mark.skipif(not CHROMIUM_AVAILABLE, reason="needs /usr/bin/chromium"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
-
-
-class Phone:
-    """One browser context (one device) with error and dialog tracking."""
-
-    def __init__(self, browser, **options) -> None:
-        self.context = browser.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, **options
-        )
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(15_000)
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on(
-            "console",
-            lambda message: message.type == "error"
-            and self.errors.append(message.text),
-        )
-        self.page.on("dialog", self._dialog)
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.accept()
-
-    def bubbles(self, sender: str) -> list[str]:
-        """Message texts, without the hidden "You: " / "Afterglow: " label."""
-        return [
-            text.split(": ", 1)[1]
-            for text in self.page.locator(
-                f"#log .msg-{sender} .bubble"
-            ).all_text_contents()
-        ]
-
-    def wait_for_reply(self, bot_count: int) -> None:
-        self.page.wait_for_function(
-            "n => document.querySelectorAll('#log .msg-bot').length > n"
-            " && document.getElementById('typing').hidden",
-            arg=bot_count,
-        )
-
-    def type_and_send(self, text: str) -> None:
-        before = len(self.bubbles("bot"))
-        box = self.page.locator("#message")
-        box.fill(text)
-        box.press("Enter")
-        self.wait_for_reply(before)
-
-    def click_reply(self, title: str) -> None:
-        before = len(self.bubbles("bot"))
-        self.page.get_by_role("button", name=title).click()
-        self.wait_for_reply(before)
-
-    def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def test_reflection_help_reload_and_sign_out(browser, stub_server):
@@ -109,9 +25,9 @@ def test_reflection_help_reload_and_sign_out(browser, stub_server):
     page = phone.page
     page.goto(stub_server.invite(stub_server.make_patient()))
     assert page.url == stub_server.url()
-    assert page.get_by_text("Say hello to begin your reflection.").is_visible()
-    # Input is usable once the (empty) history has loaded.
-    assert page.get_by_label("Your message").get_attribute("readonly") is None
+    # Input becomes usable once the (empty) history has loaded.
+    expect(page.get_by_text("Say hello to begin your reflection.")).to_be_visible()
+    expect(page.get_by_label("Your message")).to_be_editable()
     phone.shot("01-joined")
 
     phone.type_and_send("Hello")

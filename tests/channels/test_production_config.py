@@ -46,9 +46,10 @@ def test_stores_come_from_the_environment(production_env):
     lock = read_endpoint_config(endpoints, "lock_store")
     actions = read_endpoint_config(endpoints, "action_endpoint")
 
-    assert SQLTrackerStore.get_db_url(host=tracker.url) == ENVIRONMENT[
-        "AFTERGLOW_TRACKER_DB_URL"
-    ]
+    assert (
+        SQLTrackerStore.get_db_url(host=tracker.url)
+        == ENVIRONMENT["AFTERGLOW_TRACKER_DB_URL"]
+    )
     assert broker.type == "SQL"
     assert broker.url == ENVIRONMENT["AFTERGLOW_BROKER_DB_URL"]
     assert (lock.type, lock.url) == ("redis", "redis.internal")
