@@ -68,7 +68,7 @@ JSON_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 # Keys of a bot message the page uses; recipient_id and the rest stay server-side.
-PUBLIC_MESSAGE_KEYS = ("text", "buttons", "custom", "image")
+PUBLIC_MESSAGE_KEYS = ("text", "buttons", "custom")
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
