@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,22 @@ def test_session_cookie_holds_no_identity(world: World) -> None:
     data = json.loads(base64.b64decode(raw + "=" * (-len(raw) % 4)))
     assert set(data) <= {SESSION_ID_KEY, "csrf", "flash"}
     assert str(world.ids.alice) != data[SESSION_ID_KEY]
+
+
+def test_every_form_carries_the_session_token(world: World) -> None:
+    """A form without the token would fail for real users (403) but not in
+    tests that add the token themselves, so check the rendered forms."""
+    ids = world.ids
+    pages = {
+        "alice": ["/", f"/escalations/{ids.dana_escalations['high']}"],
+        "admin": ["/", "/admin", "/admin/patients", "/admin/audit"],
+    }
+    for who, paths in pages.items():
+        client = world.client(who)
+        token = api_token(client)
+        for path in paths:
+            html = client.get(path).text
+            forms = re.findall(r'<form[^>]*method="post".*?</form>', html, re.S)
+            assert forms, path
+            for form in forms:
+                assert f'name="csrf_token" value="{token}"' in form, (path, form)
