@@ -14,6 +14,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to bind")
+    parser.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="trust X-Forwarded-For/-Proto from a reverse proxy on 127.0.0.1 "
+        "(so login throttling sees the real client address)",
+    )
     parser.set_defaults(handler=serve)
 
 
@@ -27,7 +33,8 @@ def serve(args: argparse.Namespace) -> int:
         create_app(),
         host=args.host,
         port=args.port,
-        proxy_headers=False,
+        proxy_headers=args.behind_proxy,
+        forwarded_allow_ips="127.0.0.1",
         server_header=False,
         log_level="info",
         access_log=False,  # URLs name patients and sessions: keep them out of logs

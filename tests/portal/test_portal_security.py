@@ -41,6 +41,14 @@ def test_wrong_password_and_unknown_account_look_the_same(world: World) -> None:
     unknown = login(world.client(), "nobody@clinic.test", "not-the-password")
     assert wrong.status_code == unknown.status_code == 401
     assert "do not match" in wrong.text and "do not match" in unknown.text
+    with world.db.session() as s:
+        failures = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "login_failed")
+        ).all()
+    assert {(f.actor, f.actor_id) for f in failures} >= {
+        (ALICE, world.ids.alice),
+        ("nobody@clinic.test", None),
+    }
 
 
 def test_session_cookie_flags(world: World) -> None:

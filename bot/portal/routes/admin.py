@@ -197,7 +197,8 @@ def create_patient(
         s.add(patient)
         s.flush()
         audit.record(s, principal, "create_patient", "patient", patient.id)
-    flash(request, f"Patient {display_name} added.")
+    # Flash messages travel in the (signed, readable) cookie: no patient names.
+    flash(request, "Patient added.")
     return _redirect("/admin/patients")
 
 
@@ -224,8 +225,7 @@ def assign_patient(
             patient_id,
             {"from_therapist": previous, "to_therapist": therapist_id},
         )
-        name = patient.display_name
-    flash(request, f"{name} reassigned.")
+    flash(request, "Patient reassigned.")
     return _redirect("/admin/patients")
 
 

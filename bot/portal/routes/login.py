@@ -20,7 +20,7 @@ from bot.portal.auth import (
 from bot.portal.csrf import require_csrf, rotate_csrf_token
 from bot.portal.guards import LOGGED_IN_POST
 from bot.portal.templating import render
-from bot.store import Clinician
+from bot.store import AuditEntry, Clinician
 from bot.store.passwords import hash_password, needs_rehash, verify_password
 
 router = APIRouter(include_in_schema=False)
@@ -31,6 +31,22 @@ def _dummy_hash() -> str:
     # Unknown accounts still cost one Argon2 verification, so response time
     # does not tell which email addresses exist.
     return hash_password("afterglow-no-such-account")
+
+
+def _audit_failure(
+    s, account: str, clinician: Clinician | None, address: str
+) -> None:  # noqa: ANN001
+    """A failed login in the audit log (throttling bounds how many get here)."""
+    s.add(
+        AuditEntry(
+            actor_id=clinician.id if clinician else None,
+            actor=account[:254] or "(empty)",
+            action="login_failed",
+            object_type="clinician",
+            object_id=str(clinician.id) if clinician else "unknown",
+            detail={"address": address},
+        )
+    )
 
 
 def safe_next(target: str | None) -> str:
@@ -82,6 +98,7 @@ def login(
         )
         if clinician is None or not clinician.active or not password_ok:
             state.throttle.failed(account, address)
+            _audit_failure(s, account, clinician, address)
             return refuse(
                 401, "That email and password do not match an active account."
             )
