@@ -81,7 +81,15 @@ def outermost(hits: list[Hit]) -> list[Hit]:
     Sorted by start, longest (then highest level) first, a hit is contained
     exactly when an earlier hit reaches at least as far: one linear sweep.
     """
-    ordered = sorted(hits, key=lambda h: (h.char_start, -h.char_end, -int(h.rule.level)))
+    ordered = sorted(
+        hits,
+        key=lambda h: (
+            h.char_start,
+            -h.char_end,
+            not h.rule.is_exception,  # a benign reading wins a tie
+            -int(h.rule.level),
+        ),
+    )
     kept: list[Hit] = []
     reach = -1
     for hit in ordered:
@@ -182,8 +190,7 @@ class DocAnalysis:
         self.doc = doc
         self.lemmas = self._canonicalise(doc)
         self.sentence, self.clause, self.boundary = self._structure(doc)
-        first = self.lexicon.first_person
-        speaker = [i for i, lemma in enumerate(self.lemmas) if lemma in first]
+        speaker = [i for i in range(len(self.lemmas)) if self._is_speaker(i)]
         self.speaker_sentences = {self.sentence[i] for i in speaker}
         self.speaker_clauses = {self.clause[i] for i in speaker}
         raw = [
@@ -200,18 +207,20 @@ class DocAnalysis:
         candidates = outermost(
             [hit for hit in raw if not hit.rule.is_cue and self._constraints_hold(hit)]
         )
-        self.risks = [hit for hit in candidates if not self._suppressed(hit)]
+        self.risks = [
+            hit
+            for hit in candidates
+            if not hit.rule.is_exception and not self._suppressed(hit)
+        ]
 
     # -- preparation ----------------------------------------------------------
 
     def _canonicalise(self, doc: Doc) -> list[str]:
-        overrides = self.lexicon.lemmas
+        lemmatize = self.lexicon.lemmatize
         lemmas = []
         for token in doc:
             norm = canonical(token.text)
-            lemma = overrides.get(norm) or overrides.get(canonical(token.lemma_))
-            if lemma is None:
-                lemma = canonical(token.lemma_) or norm
+            lemma = lemmatize(token.text, token.lemma_)
             if token.lemma_ != lemma:
                 token.lemma_ = lemma
             if token.norm_ != norm:
@@ -239,6 +248,16 @@ class DocAnalysis:
                 sentence += 1
                 clause += 1
         return sentences, clauses, boundary
+
+    def _is_speaker(self, index: int) -> bool:
+        """First person, or "my" not introducing someone else ("my friend")."""
+        lemma = self.lemmas[index]
+        if lemma in self.lexicon.first_person:
+            return True
+        if lemma in self.lexicon.possessives:
+            following = self.lemmas[index + 1] if index + 1 < len(self.lemmas) else ""
+            return following not in self.lexicon.third_person
+        return False
 
     def _hit(self, rule: Rule, start: int, end: int) -> Hit:
         span = self.doc[start:end]
@@ -335,8 +354,14 @@ class DocAnalysis:
         return following >= len(self.doc) or self.boundary[following]
 
     def _about_someone_else(self, hit: Hit) -> bool:
+        """Whether the nearest person before the match is someone else.
+
+        Possessives are skipped: in "someone in my group relapsed" the subject
+        is "someone", and in "my friend wants to die" it is "friend".
+        """
         first, third = self.lexicon.first_person, self.lexicon.third_person
-        if any(lemma in first for lemma in self.lemmas[hit.start : hit.end]):
+        own = first | self.lexicon.possessives
+        if any(lemma in own for lemma in self.lemmas[hit.start : hit.end]):
             return False
         index = hit.start - 1
         limit = max(-1, hit.start - 1 - _THIRD_PARTY_LOOKBACK)
@@ -350,9 +375,8 @@ class DocAnalysis:
         return False
 
     def _speaker_in_clause(self, hit: Hit) -> bool:
-        first = self.lexicon.first_person
         return self.clause[hit.start] in self.speaker_clauses or any(
-            lemma in first for lemma in self.lemmas[hit.start : hit.end]
+            self._is_speaker(i) for i in range(hit.start, hit.end)
         )
 
     def _speaker_in_sentence(self, hit: Hit) -> bool:

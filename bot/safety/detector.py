@@ -198,7 +198,7 @@ class CrisisDetector:
         window = self.lexicon.window_chars
         for hit in analysis.risks:
             rule = hit.rule
-            assert rule.category is not None
+            category = rule.category or ""
             raised: list[tuple[Adjustment, Hit | None]] = []
             for adjustment in self.lexicon.adjustments:
                 if not adjustment.applies_to(rule):
@@ -212,7 +212,7 @@ class CrisisDetector:
                         continue
                 if support is not None:
                     raised.append((adjustment, support))
-            findings.append(_apply(hit, rule.level, rule.category, raised))
+            findings.append(_apply(hit, rule.level, category, raised))
         return findings
 
     def _context_signals(self, context: Sequence[str]) -> frozenset[str]:
@@ -303,11 +303,17 @@ def _near(hit: Hit, signals: list[Hit], wanted: frozenset[str], window: int) -> 
 def _nearest(
     hit: Hit, signals: list[Hit], wanted: frozenset[str], window: int
 ) -> Hit | None:
-    """The closest other match providing one of ``wanted`` within ``window``."""
+    """The closest other match providing one of ``wanted`` within ``window``.
+
+    A cue may overlap the finding ("overdose *on Saturday*"); another finding
+    may not, so a rule never supports itself through a contained match.
+    """
     best: Hit | None = None
     best_gap = window + 1
     for other in signals:
-        if other is hit or other.overlaps(hit) or not wanted & other.signals:
+        if other is hit or not wanted & other.signals:
+            continue
+        if not other.rule.is_cue and other.overlaps(hit):
             continue
         gap = hit.gap(other)
         if gap < best_gap:

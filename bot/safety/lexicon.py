@@ -11,14 +11,14 @@ File layout:
   ``window_chars`` and the ``fallback`` keyword list used if matching fails.
 * ``<lang>.yml``: ``normalise`` tables, ``lemmas`` overrides, ``syntax``
   (sentence and clause breaks), ``persons``, ``negation``, ``sets``, ``cues``
-  (signal -> patterns) and ``rules``.
+  (signal -> patterns), ``exceptions`` (benign readings) and ``rules``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,9 +83,14 @@ class LexiconError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
-    """A risk rule (category and level) or a cue (signal only, level none)."""
+    """A risk rule, a cue (signal only) or an exception (a benign reading).
+
+    ``kind`` is ``"risk"``, ``"cue"`` or ``"exception"``. An exception match
+    swallows any risk match it contains ("end things *with my boyfriend*").
+    """
 
     id: str
+    kind: str
     category: str | None
     level: Level
     signals: frozenset[str]
@@ -99,7 +104,11 @@ class Rule:
 
     @property
     def is_cue(self) -> bool:
-        return self.category is None
+        return self.kind == "cue"
+
+    @property
+    def is_exception(self) -> bool:
+        return self.kind == "exception"
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,8 @@ class LanguageLexicon:
     emoji: Mapping[str, str]
     words: frozenset[str]
     stopwords: frozenset[str]
+    lemmatize: Callable[..., str]
+    possessives: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -168,8 +179,39 @@ class Lexicon:
     digest: str
 
 
-def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+Lemmatizer = Callable[[str], str]
+
+
+def lookup_lemmatizer(lang: str, overrides: Mapping[str, str]) -> Lemmatizer:
+    """Lemmatise a word as :mod:`bot.nlp`'s pipeline plus ``overrides`` would.
+
+    The same function canonicalises message tokens at match time
+    (:mod:`bot.safety.analysis`), so patterns and messages always agree.
+    """
+    from bot.nlp import get_nlp  # spaCy import deferred: lexicon tools stay light
+
+    table = get_nlp(lang).get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+    def lemmatize(word: str, spacy_lemma: str | None = None) -> str:
+        norm = canonical(word)
+        if norm in overrides:
+            return overrides[norm]
+        lemma = canonical(spacy_lemma if spacy_lemma is not None else table.get(word, word))
+        return overrides.get(lemma) or lemma or norm
+
+    return lemmatize
+
+
+def load_lexicon(
+    directory: Path = LEXICON_DIR,
+    lemmatizers: Mapping[str, Callable[[Mapping[str, str]], Lemmatizer]] | None = None,
+) -> Lexicon:
     """Read, validate and compile every lexicon file in ``directory``.
+
+    Args:
+        directory: folder with ``common.yml`` and one file per language.
+        lemmatizers: per language, a factory taking the lemma overrides and
+            returning the word lemmatiser; defaults to :func:`lookup_lemmatizer`.
 
     Raises:
         LexiconError: naming the file and rule for any problem.
@@ -195,7 +237,14 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     common = raw["common"]
     category_signals = _category_signals(common, common_path)
     languages = {
-        lang: _language(raw[lang], directory / f"{lang}.yml", lang, category_signals)
+        lang: _language(
+            raw[lang],
+            directory / f"{lang}.yml",
+            lang,
+            category_signals,
+            (lemmatizers or {}).get(lang)
+            or (lambda overrides, lang=lang: lookup_lemmatizer(lang, overrides)),
+        )
         for lang in LANGUAGES
     }
     _check_signal_references(languages, directory)
@@ -271,6 +320,7 @@ def _language(
     path: Path,
     lang: str,
     category_signals: Mapping[str, frozenset[str]],
+    lemmatizer_factory: Callable[[Mapping[str, str]], Lemmatizer],
 ) -> LanguageLexicon:
     where = str(path)
     if data.get("language") != lang:
@@ -288,26 +338,34 @@ def _language(
     syntax = _need(data, "syntax", dict, where)
     persons = _need(data, "persons", dict, where)
     negation_data = _need(data, "negation", dict, where)
+    lemmatize = lemmatizer_factory(lemmas)
+
+    def words(values: list[str]) -> frozenset[str]:
+        """A word list matches tokens by lemma or surface form, like patterns."""
+        return _lemmas(values) | frozenset(lemmatize(v.lower()) for v in values)
+
     negation = Negation(
-        cues=_lemmas(_strings(negation_data.get("cues"), f"{where}: negation.cues")),
-        ignore_if_next=_lemmas(
+        cues=words(_strings(negation_data.get("cues"), f"{where}: negation.cues")),
+        ignore_if_next=words(
             _optional_strings(negation_data.get("ignore_if_next"), where)
         ),
-        scope_pass=_lemmas(
+        scope_pass=words(
             _strings(negation_data.get("scope_pass"), f"{where}: negation.scope_pass")
         ),
         window=int(negation_data.get("window", 5)),
-        post_cues=_lemmas(
+        post_cues=words(
             _strings(negation_data.get("post_cues"), f"{where}: negation.post_cues")
         ),
     )
     sets = _need(data, "sets", dict, where)
     for name, entries in sets.items():
         _strings(entries, f"{where}: sets.{name}")
-    compiler = PatternCompiler(sets)
+    compiler = PatternCompiler(sets, lemmatize)
     rules: list[Rule] = []
     for signal, spec in _need(data, "cues", dict, where).items():
         rules.append(_cue(signal, spec, compiler, where))
+    for name, patterns in (data.get("exceptions") or {}).items():
+        rules.append(_exception(name, patterns, compiler, where))
     seen: set[str] = set()
     for index, spec in enumerate(_need(data, "rules", list, where)):
         rule = _rule(spec, index, compiler, where, category_signals)
@@ -322,15 +380,19 @@ def _language(
         sentence_breaks=frozenset(
             _strings(syntax.get("sentence_breaks"), f"{where}: syntax.sentence_breaks")
         ),
-        clause_breaks=_lemmas(
+        clause_breaks=words(
             _strings(syntax.get("clause_breaks"), f"{where}: syntax.clause_breaks")
         ),
-        first_person=_lemmas(_strings(persons.get("first"), f"{where}: persons.first")),
-        third_person=_lemmas(_strings(persons.get("third"), f"{where}: persons.third")),
+        first_person=words(_strings(persons.get("first"), f"{where}: persons.first")),
+        possessives=words(
+            _strings(persons.get("possessive"), f"{where}: persons.possessive")
+        ),
+        third_person=words(_strings(persons.get("third"), f"{where}: persons.third")),
         negation=negation,
         replacements=replacements,
         emoji=emoji,
         words=frozenset(compiler.words),
+        lemmatize=lemmatize,
         stopwords=_lemmas(_strings(data.get("stopwords"), f"{where}: stopwords")),
     )
 
@@ -361,6 +423,7 @@ def _cue(signal: str, spec: Any, compiler: PatternCompiler, where: str) -> Rule:
     patterns = _strings(spec.get("patterns"), where)
     return Rule(
         id=f"cue.{signal}",
+        kind="cue",
         category=None,
         level=Level.NONE,
         signals=frozenset({signal}),
@@ -371,6 +434,26 @@ def _cue(signal: str, spec: Any, compiler: PatternCompiler, where: str) -> Rule:
         min_number=None,
         blood_pressure=False,
         patterns=_compile_all(compiler, patterns, where),
+    )
+
+
+def _exception(name: str, patterns: Any, compiler: PatternCompiler, where: str) -> Rule:
+    where = f"{where}: exceptions.{name}"
+    if not re.fullmatch(r"[a-z_]+", str(name)):
+        raise LexiconError(f"{where}: exception names are lower_snake_case")
+    return Rule(
+        id=f"exception.{name}",
+        kind="exception",
+        category=None,
+        level=Level.NONE,
+        signals=frozenset(),
+        gates=frozenset(),
+        requires=frozenset(),
+        unless_near=frozenset(),
+        unless_next=frozenset(),
+        min_number=None,
+        blood_pressure=False,
+        patterns=_compile_all(compiler, _strings(patterns, where), where),
     )
 
 
@@ -420,6 +503,7 @@ def _rule(
     provides = _optional_strings(spec.get("provides"), f"{where}: provides")
     return Rule(
         id=rule_id,
+        kind="risk",
         category=category,
         level=level,
         signals=category_signals[category] | frozenset(provides),

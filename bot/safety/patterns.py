@@ -4,7 +4,8 @@ The lexicon files write patterns as short strings instead of spaCy's verbose
 token dictionaries. Tokens are separated by spaces:
 
 ==============  ==========================================================
-``kill``        a token whose (canonical) lemma is ``kill``
+``kill``        a token whose lemma is ``kill`` or the lemma of ``kill``
+                (pattern words are lemmatised like message words)
 ``die/dead``    lemma is one of several words
 ``=pecho``      the normalised surface form (not the lemma) is ``pecho``
 ``@SELF``       lemma is in the named set; a set with multi-word entries
@@ -17,14 +18,15 @@ token dictionaries. Tokens are separated by spaces:
 ``( a b | c )`` alternative sequences; ``( ... )?`` makes the group optional
 ==============  ==========================================================
 
-Words are lower-cased and stripped of accents, as token lemmas are at match
-time.
+Pattern words go through the same lemmatisation as message tokens (lookup
+table, then the lexicon's overrides, lower case, no accents), so "tired",
+"later" or "an" in a pattern match whatever the pipeline makes of them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import product
 
 from bot.safety.normalise import strip_accents
@@ -75,10 +77,17 @@ class PatternCompiler:
 
     Args:
         sets: set name -> list of pattern strings (each one entry).
+        lemmatize: maps a lower-case word to the lemma tokens will carry;
+            defaults to :func:`canonical` (no lemmatisation).
     """
 
-    def __init__(self, sets: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self,
+        sets: Mapping[str, Sequence[str]],
+        lemmatize: Callable[[str], str] = canonical,
+    ) -> None:
         self._sets = {name: list(entries) for name, entries in sets.items()}
+        self._lemmatize = lemmatize
         self._resolving: list[str] = []
         self._cache: dict[str, list[TokenPattern]] = {}
         self.words: set[str] = set()
@@ -150,7 +159,7 @@ class PatternCompiler:
         body = lexeme[:-1] if optional else lexeme
         op = {"OP": "?"} if optional else {}
         if body == "_":
-            return [[{}]]
+            return [[dict(op)]]
         if re.fullmatch(r"\*\d?", body):
             count = int(body[1:] or 1)
             return [[{"OP": "?"} for _ in range(count)]]
@@ -159,21 +168,26 @@ class PatternCompiler:
         if body.startswith("@"):
             return self._set_reference(body[1:], optional, source)
         if body.startswith("!"):
-            words = self._words(body[1:], source)
+            words = self._words(body[1:], source, lemmas=True)
             return [[{"LEMMA": {"NOT_IN": words}}]]
         attr = "LEMMA"
         if body.startswith("="):
             attr, body = "NORM", body[1:]
-        words = self._words(body, source)
+        words = self._words(body, source, lemmas=attr == "LEMMA")
         value: object = words[0] if len(words) == 1 else {"IN": words}
         return [[{attr: value, **op}]]
 
-    def _words(self, body: str, source: str) -> list[str]:
-        words = [canonical(word) for word in body.split("/")]
-        if not all(words) or not all(_WORD.match(word) for word in words):
+    def _words(self, body: str, source: str, lemmas: bool) -> list[str]:
+        raw = body.lower().split("/")
+        if not all(raw) or not all(_WORD.match(word) for word in raw):
             raise PatternError(f"bad token {body!r} in {source!r}")
-        self.words.update(words)
-        return words
+        plain = {canonical(word) for word in raw}
+        self.words.update(plain)
+        if not lemmas:
+            return sorted(plain)
+        # A word matches its lemma or itself: "thought" is lemmatised to "think",
+        # but the noun "thoughts" has the lemma "thought".
+        return sorted(plain | {self._lemmatize(word) for word in raw})
 
     def _set_reference(self, name: str, optional: bool, source: str) -> list[TokenPattern]:
         if name not in self._sets:
@@ -181,8 +195,7 @@ class PatternCompiler:
         if name in self._resolving:
             raise PatternError(f"set @{name} refers to itself")
         if self.is_single_token_set(name):
-            words = sorted({canonical(entry) for entry in self._sets[name]})
-            self.words.update(words)
+            words = self._words("/".join(self._sets[name]), source, lemmas=True)
             return [[{"LEMMA": {"IN": words}, **({"OP": "?"} if optional else {})}]]
         if name not in self._cache:
             self._resolving.append(name)
