@@ -94,9 +94,12 @@ def fresh_world(tmp_path: Path) -> World:
     return make_world(tmp_path)
 
 
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(autouse=True, scope="module")
 def fast_password_hashing():
-    """Cheap Argon2 parameters: the real ones cost ~0.4 s per login on CI."""
+    """Cheap Argon2 parameters: the real ones cost ~0.4 s per login on CI.
+
+    Module scope, so the real hasher is back for every other test directory.
+    """
     from argon2 import PasswordHasher
 
     import bot.store.passwords as passwords

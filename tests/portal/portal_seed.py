@@ -175,6 +175,7 @@ class Seeded:
     casey: int  # a therapist without patients
     dana: int  # Alice's patient with sessions and escalations
     riley: int  # Alice's patient with nothing yet
+    jordan: int  # Alice's patient whose session only the events show
     sam: int  # Bob's patient
     dana_reflections: list[int]
     sam_reflection: int
@@ -257,7 +258,12 @@ def seed(db: Database, stream: EventStream, config: ClinicConfig) -> Seeded:
         sam = Patient(
             display_name="Sam Ortiz", therapist_id=bob.id, conversation_id="conv-sam"
         )
-        s.add_all([dana, riley, sam])
+        jordan = Patient(
+            display_name="Jordan Lake",
+            therapist_id=alice.id,
+            conversation_id="conv-jordan",
+        )
+        s.add_all([dana, riley, sam, jordan])
         s.flush()
         ids = dict(
             casey=casey.id,
@@ -267,6 +273,7 @@ def seed(db: Database, stream: EventStream, config: ClinicConfig) -> Seeded:
             dana=dana.id,
             riley=riley.id,
             sam=sam.id,
+            jordan=jordan.id,
         )
 
         dana_conv = Conversation("conv-dana", now - timedelta(days=15))
@@ -306,7 +313,17 @@ def seed(db: Database, stream: EventStream, config: ClinicConfig) -> Seeded:
         )
         sam_reflection = _reflection(s, sam, 1, start, sam_conv.clock, given)
 
-    _write_events(stream, dana_conv.events + sam_conv.events)
+    # The action server never wrote a record: the session exists in events only,
+    # stopped half-way (partial once the inactivity time has passed).
+    jordan_conv = Conversation("conv-jordan", now - timedelta(days=1))
+    jordan_conv.user("I'd like to reflect", intent="start_reflection")
+    jordan_conv.bot("How many hours ago was your infusion?")
+    jordan_conv.user("6").slot("hours_since_infusion", 6.0).loop("reflection_form")
+    for slot, value, text in answers(2, 9, 0, "Shaky")[:3]:
+        jordan_conv.slot("requested_slot", slot).bot(f"Question about {slot}?")
+        jordan_conv.user(text).slot(slot, value)
+
+    _write_events(stream, dana_conv.events + sam_conv.events + jordan_conv.events)
     invite, _link = create_invite(
         db, ids["dana"], created_by=ids["admin"], secret_key=SECRET_KEY
     )

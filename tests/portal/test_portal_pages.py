@@ -175,6 +175,22 @@ def test_patient_page_draws_the_trend_and_lists_sessions(world: World) -> None:
     assert [s["status"] for s in api["sessions"]] == ["complete"] * 3
 
 
+def test_a_session_without_a_record_has_its_page(world: World) -> None:
+    client = world.client("alice")
+    html = client.get(f"/patients/{world.ids.jordan}").text
+    slugs = re.findall(rf"/patients/{world.ids.jordan}/sessions/(e\d+)", html)
+    assert len(slugs) == 1
+    page = client.get(f"/patients/{world.ids.jordan}/sessions/{slugs[0]}")
+    assert page.status_code == 200
+    assert "partial" in page.text
+    assert "Shaky" in page.text
+    document = client.get(
+        f"/api/patients/{world.ids.jordan}/sessions/{slugs[0]}"
+    ).json()
+    assert document["summary"]["reflection_id"] is None
+    assert document["summary"]["anxiety"]["before"] == 9
+
+
 def test_unknown_and_foreign_patients_get_the_same_404(world: World) -> None:
     client = world.client("alice")
     foreign = client.get(f"/patients/{world.ids.sam}")
