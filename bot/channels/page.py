@@ -150,6 +150,18 @@ def render_chat(
     )
 
 
+def render_joined(
+    config: ClinicConfig, locale: str, assets: dict[str, StaticAsset]
+) -> str:
+    """The short page after a good invite link, moving on to the chat."""
+    return _templates.get_template("joined.html").render(
+        clinic=config.clinic.name,
+        lang=locale,
+        text=strings_for(locale),
+        assets={name: asset.version for name, asset in assets.items()},
+    )
+
+
 def render_notice(
     config: ClinicConfig, locale: str, assets: dict[str, StaticAsset], signed_out: bool
 ) -> str:

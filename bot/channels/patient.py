@@ -3,7 +3,8 @@
 Routes (under ``/webhooks/patient/``):
 
 * ``GET join?token=...``: checks the invite link, starts a device session
-  (HttpOnly, SameSite=Strict cookie) and redirects to the chat page.
+  (HttpOnly, SameSite=Strict cookie) and answers a short page that moves on
+  to the chat by itself (a same-site hop, see ``join``).
 * ``GET /``: the chat page, or a notice page when the device is not signed in.
 * ``POST webhook``: ``{"message": text}``, or for a button ``{"payload": ...,
   "title": ...}`` (an intent payload, or plain text such as ``"3 hours"``);
@@ -248,8 +249,13 @@ class PatientInput(InputChannel):
             cookie = await self._in_thread(
                 start_device_session, self.database, invite, self.secret_key
             )
-            reply = response.redirect("./", status=303, headers=page.SECURITY_HEADERS)
-            reply.headers["Cache-Control"] = "no-store"
+            # Not a redirect: a SameSite=Strict cookie is withheld for the rest
+            # of a navigation that started on another site (a webmail link).
+            # The page moves on by itself, and that navigation is same-site.
+            locale = page.negotiate_locale(
+                self.config, request.headers.get("accept-language")
+            )
+            reply = self._html(page.render_joined(self.config, locale, self.assets))
             self._set_cookie(reply, cookie, int(self.session_lifetime.total_seconds()))
             return reply
 

@@ -73,6 +73,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "signed_out_title": "You are signed out on this device",
         "signed_out_body": "To come back, open the link from your clinic.",
         "still_help": "Help is available now",
+        "joined_title": "You are signed in",
+        "continue": "Continue to your reflection",
     },
     "es": {
         "page_title": "Tu reflexión",
@@ -134,6 +136,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "signed_out_title": "Cerraste sesión en este dispositivo",
         "signed_out_body": "Para volver, abre el enlace de tu clínica.",
         "still_help": "Hay ayuda disponible ahora",
+        "joined_title": "Has iniciado sesión",
+        "continue": "Continuar a tu reflexión",
     },
 }
 

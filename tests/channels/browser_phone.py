@@ -36,6 +36,11 @@ class Phone:
         self.page.on("console", self._console)
         self.page.on("dialog", self._dialog)
 
+    def open_invite(self, link: str) -> None:
+        """Follow an invite link and wait for the chat page it leads to."""
+        self.page.goto(link)
+        self.page.wait_for_url("**/webhooks/patient/")
+
     def _console(self, message) -> None:
         if message.type == "error":
             self.errors.append(message.text)

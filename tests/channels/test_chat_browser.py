@@ -23,7 +23,7 @@ pytestmark = [
 def test_reflection_help_reload_and_sign_out(browser, stub_server):
     phone = Phone(browser)
     page = phone.page
-    page.goto(stub_server.invite(stub_server.make_patient()))
+    phone.open_invite(stub_server.invite(stub_server.make_patient()))
     assert page.url == stub_server.url()
     # Input becomes usable once the (empty) history has loaded.
     expect(page.get_by_text("Say hello to begin your reflection.")).to_be_visible()
@@ -73,7 +73,9 @@ def test_reflection_help_reload_and_sign_out(browser, stub_server):
     assert phone.dialogs and "Sign out on this device?" in phone.dialogs[0]
     phone.shot("06-signed-out")
     page.goto(stub_server.url())
-    assert page.get_by_role("heading", name="This link has expired or is not valid")
+    expect(
+        page.get_by_role("heading", name="This link has expired or is not valid")
+    ).to_be_visible()
     # The only console error: the 403 status of the notice page itself.
     assert all("403" in error for error in phone.errors), phone.errors
     phone.close()
@@ -81,11 +83,11 @@ def test_reflection_help_reload_and_sign_out(browser, stub_server):
 
 def test_another_patient_sees_only_their_own_conversation(browser, stub_server):
     first = Phone(browser)
-    first.page.goto(stub_server.invite(stub_server.make_patient()))
+    first.open_invite(stub_server.invite(stub_server.make_patient()))
     first.type_and_send("Only the first patient wrote this")
 
     second = Phone(browser, reduced_motion="reduce")
-    second.page.goto(stub_server.invite(stub_server.make_patient(locale="es")))
+    second.open_invite(stub_server.invite(stub_server.make_patient(locale="es")))
     second.page.wait_for_selector("#status-hint:has-text('Saluda')")
     assert second.bubbles("user") == [] and second.bubbles("bot") == []
     assert "first patient" not in second.page.content()
@@ -120,9 +122,31 @@ def test_another_patient_sees_only_their_own_conversation(browser, stub_server):
 def test_an_expired_link_shows_a_calm_notice_with_help(browser, stub_server):
     phone = Phone(browser)
     phone.page.goto(stub_server.url("join?token=forged"))
-    assert phone.page.get_by_role(
-        "heading", name="This link has expired or is not valid"
-    ).is_visible()
+    expect(
+        phone.page.get_by_role("heading", name="This link has expired or is not valid")
+    ).to_be_visible()
     assert phone.page.get_by_role("link", name="988").first.is_visible()
     phone.shot("09-invalid-link")
+    phone.close()
+
+
+def test_a_link_opened_from_another_site_signs_in(browser, stub_server):
+    # A SameSite=Strict cookie set during a navigation that began on another
+    # site (a webmail page) is withheld for the rest of that navigation; the
+    # join page's own same-site hop to the chat must still carry it.
+    phone = Phone(browser)
+    link = stub_server.invite(stub_server.make_patient())
+    webmail = "http://mail.example.test/inbox"
+    phone.page.route(
+        webmail,
+        lambda route: route.fulfill(
+            content_type="text/html", body=f'<a id="invite" href="{link}">Open</a>'
+        ),
+    )
+    phone.page.goto(webmail)
+    phone.page.click("#invite")
+    phone.page.wait_for_url("**/webhooks/patient/")
+    expect(phone.page.get_by_label("Your message")).to_be_editable()
+    phone.type_and_send("Hello")
+    assert phone.bubbles("user") == ["Hello"]
     phone.close()

@@ -67,7 +67,7 @@ def servers(tmp_path_factory) -> Iterator[RealServers]:
 def test_a_reflection_in_the_browser_survives_a_reload(browser, servers):
     phone = Phone(browser, timeout_ms=BOT_TIMEOUT_MS)
     page = phone.page
-    page.goto(servers.invite(servers.make_patient()))
+    phone.open_invite(servers.invite(servers.make_patient()))
     expect(page.get_by_label("Your message")).to_be_editable()
 
     phone.type_and_send("Hello")
@@ -106,11 +106,11 @@ def test_a_reflection_in_the_browser_survives_a_reload(browser, servers):
 
 def test_another_patient_cannot_see_the_first_conversation(browser, servers):
     first = Phone(browser, timeout_ms=BOT_TIMEOUT_MS)
-    first.page.goto(servers.invite(servers.make_patient()))
+    first.open_invite(servers.invite(servers.make_patient()))
     first.type_and_send("Hello, this is the first patient")
 
     second = Phone(browser, timeout_ms=BOT_TIMEOUT_MS)
-    second.page.goto(servers.invite(servers.make_patient()))
+    second.open_invite(servers.invite(servers.make_patient()))
     expect(second.page.get_by_label("Your message")).to_be_editable()
     assert second.bubbles("user") == [] and second.bubbles("bot") == []
     second.type_and_send("Hello")
