@@ -7,7 +7,7 @@ Two signals are combined in one multi-label model:
 * TF-IDF word (lemma) and character n-grams of the thought.
 
 A one-vs-rest logistic regression is trained on hand-written examples at
-load time (well under two seconds, deterministic). Each trap gets its own
+load time (about two CPU seconds, deterministic). Each trap gets its own
 decision threshold, chosen on out-of-fold predictions of the training data
 so that the held-out evaluation split is never looked at.
 """
@@ -243,9 +243,8 @@ class TrapDetector:
             for gram in _ngrams(analysis.lemmas, (1, 1))
             if gram in vocabulary and gram not in _UNINFORMATIVE
         }
-        ranked = sorted(
-            present, key=lambda gram: weights[vocabulary[gram]], reverse=True
-        )
+        # Sorted by weight, then alphabetically, so ties never depend on hashing.
+        ranked = sorted(present, key=lambda gram: (-weights[vocabulary[gram]], gram))
         best = [gram for gram in ranked if weights[vocabulary[gram]] > 0][:limit]
         return tuple(_surface_forms(analysis, best))
 
