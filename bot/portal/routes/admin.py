@@ -5,8 +5,6 @@ Every route here answers 404 to a therapist (see ``admin_principal``).
 
 from __future__ import annotations
 
-import secrets
-
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
@@ -24,12 +22,11 @@ from bot.portal.auth import Principal, admin_principal
 from bot.portal.guards import ADMIN_POST
 from bot.portal.templating import flash, render
 from bot.store import AuditEntry, Clinician, Invite, Patient
+from bot.store.cli import MIN_PASSWORD_LENGTH, ROLES, new_conversation_id
 from bot.store.passwords import hash_password
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
-ROLES = ("therapist", "admin")
-MIN_PASSWORD_LENGTH = 12
 AUDIT_PAGE_SIZE = 100
 
 
@@ -137,11 +134,6 @@ def activate_therapist(
     request: Request, clinician_id: int, principal: Principal = Depends(admin_principal)
 ) -> Response:
     return _set_active(request, principal, clinician_id, active=True)
-
-
-def new_conversation_id() -> str:
-    """A fresh, unguessable Rasa sender id; patients never choose their own."""
-    return f"patient-{secrets.token_hex(16)}"
 
 
 @router.get("/patients")
