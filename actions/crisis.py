@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from bot.safety.cssrs import ScreenerAnswers, screener_questions, settle_level
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 
+from bot.safety.cssrs import QUESTIONS, questions_to_ask, screener_level
 from bot.store import Patient, get_database
 
 logger = logging.getLogger(__name__)
@@ -22,14 +22,10 @@ logger = logging.getLogger(__name__)
 SLOT_PREFIX = "cssrs_"
 
 
-def _answers(tracker: Tracker) -> ScreenerAnswers:
-    return ScreenerAnswers.from_slots(
-        {
-            name[len(SLOT_PREFIX) :]: value
-            for name, value in tracker.slots.items()
-            if name.startswith(SLOT_PREFIX)
-        }
-    )
+def _answers(tracker: Tracker) -> dict[str, bool | None]:
+    return {
+        question: tracker.get_slot(SLOT_PREFIX + question) for question in QUESTIONS
+    }
 
 
 class ValidateCssrsForm(FormValidationAction):
@@ -46,7 +42,7 @@ class ValidateCssrsForm(FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         return [
-            SLOT_PREFIX + question for question in screener_questions(_answers(tracker))
+            SLOT_PREFIX + question for question in questions_to_ask(_answers(tracker))
         ]
 
 
@@ -57,7 +53,7 @@ class ActionSettleRiskLevel(Action):
         return "action_settle_risk_level"
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:  # noqa: ANN001
-        level = settle_level(_answers(tracker))
+        level = screener_level(_answers(tracker))
         if level is not None and level.label in ("high", "imminent"):
             dispatcher.utter_message(response="utter_crisis_high")
             return [
