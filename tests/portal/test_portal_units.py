@@ -217,3 +217,17 @@ def test_deliveries_show_the_newest_row_per_target() -> None:
     assert result["a@x"].status == "pending" and result["a@x"].rows == 2
     assert result["http://h"].attempts == 4
     assert result["http://h"].last_error == "timeout"
+
+
+def test_cli_registers_the_portal_command() -> None:
+    import argparse
+
+    from bot.portal import cli
+
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["portal"])
+    assert (args.host, args.port, args.behind_proxy) == ("127.0.0.1", 8000, False)
+    args = parser.parse_args(["portal", "--port", "9000", "--behind-proxy"])
+    assert args.port == 9000 and args.behind_proxy
+    assert args.handler is cli.serve
