@@ -122,6 +122,12 @@ class LanguageMatcher:
             | lexicon.clause_breaks
         )
         groups: dict[tuple[str, frozenset[str]] | None, dict[str, list]] = {}
+        # No pattern spans more tokens than this (the compiler uses no "+"/"*"
+        # quantifiers), so a match containing an anchor lies within it either side.
+        self.reach = max(
+            (len(pattern) for rule in lexicon.rules for pattern in rule.patterns),
+            default=1,
+        )
         for rule in lexicon.rules:
             self.rules[nlp.vocab.strings.add(rule.id)] = rule
             for pattern in rule.patterns:
@@ -144,19 +150,48 @@ class LanguageMatcher:
     def analyse(self, text: str) -> DocAnalysis:
         return DocAnalysis(self, self.nlp(text))
 
-    def matches(self, doc: Doc, lemmas: list[str]) -> list[tuple[int, int, int]]:
-        """All (rule key, start, end) matches, running only the relevant matchers."""
-        selected: dict[int, Matcher] = {id(m): m for m in self._always}
+    def matches(
+        self, doc: Doc, lemmas: list[str], norms: list[str]
+    ) -> list[tuple[int, int, int]]:
+        """All (rule key, start, end) matches, running only the relevant matchers.
+
+        Each selected matcher runs on windows of ``reach`` tokens around the
+        occurrences of its anchor words, so long texts cost time in proportion
+        to the anchors they contain, not to anchors times length.
+        """
         by_lemma, by_norm = self._by_word["LEMMA"], self._by_word["NORM"]
-        for token, lemma in zip(doc, lemmas):
-            for matcher in by_lemma.get(lemma, ()):
-                selected[id(matcher)] = matcher
-            for matcher in by_norm.get(token.norm_, ()):
-                selected[id(matcher)] = matcher
+        positions: dict[int, tuple[Matcher, list[int]]] = {}
+        for index, (lemma, norm) in enumerate(zip(lemmas, norms)):
+            for matcher in (*by_lemma.get(lemma, ()), *by_norm.get(norm, ())):
+                entry = positions.setdefault(id(matcher), (matcher, []))
+                if not entry[1] or entry[1][-1] != index:
+                    entry[1].append(index)
         found: set[tuple[int, int, int]] = set()
-        for matcher in selected.values():
+        length = len(doc)
+        for matcher in self._always:
             found.update(matcher(doc))
+        for matcher, anchors in positions.values():
+            for start, end in _windows(anchors, self.reach, length):
+                if start == 0 and end == length:
+                    found.update(matcher(doc))
+                else:
+                    found.update(
+                        (key, start + s, start + e)
+                        for key, s, e in matcher(doc[start:end])
+                    )
         return sorted(found, key=lambda m: (m[1], m[2]))
+
+
+def _windows(anchors: list[int], reach: int, length: int) -> list[tuple[int, int]]:
+    """Merged ``[start, end)`` token windows of ``reach`` around each anchor."""
+    windows: list[tuple[int, int]] = []
+    for anchor in anchors:
+        start, end = max(0, anchor - reach), min(length, anchor + reach + 1)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def _anchor(
@@ -195,7 +230,7 @@ class DocAnalysis:
         self.speaker_clauses = {self.clause[i] for i in speaker}
         raw = [
             self._hit(language_matcher.rules[key], start, end)
-            for key, start, end in language_matcher.matches(doc, self.lemmas)
+            for key, start, end in language_matcher.matches(doc, self.lemmas, self.norms)
         ]
         cues = [hit for hit in raw if hit.rule.is_cue]
         self.sentence_signals: dict[int, set[str]] = {}
@@ -216,16 +251,29 @@ class DocAnalysis:
     # -- preparation ----------------------------------------------------------
 
     def _canonicalise(self, doc: Doc) -> list[str]:
+        """Set lemma and norm of every token; collect per-token arrays on the way."""
         lemmatize = self.lexicon.lemmatize
-        lemmas = []
+        lemmas: list[str] = []
+        self.norms: list[str] = []
+        self.texts: list[str] = []
+        self.punct: list[bool] = []
+        self.char_starts: list[int] = []
+        self.char_ends: list[int] = []
         for token in doc:
-            norm = canonical(token.text)
-            lemma = lemmatize(token.text, token.lemma_)
-            if token.lemma_ != lemma:
+            text = token.text
+            norm = canonical(text)
+            spacy_lemma = token.lemma_
+            lemma = lemmatize(text, spacy_lemma)
+            if spacy_lemma != lemma:
                 token.lemma_ = lemma
             if token.norm_ != norm:
                 token.norm_ = norm
             lemmas.append(lemma)
+            self.norms.append(norm)
+            self.texts.append(text)
+            self.punct.append(token.is_punct)
+            self.char_starts.append(token.idx)
+            self.char_ends.append(token.idx + len(text))
         return lemmas
 
     def _structure(self, doc: Doc) -> tuple[list[int], list[int], list[bool]]:
@@ -233,11 +281,12 @@ class DocAnalysis:
         clause_breaks = self.lexicon.clause_breaks
         sentences, clauses, boundary = [], [], []
         sentence = clause = 0
-        for token, lemma in zip(doc, self.lemmas):
-            text = token.text
+        for text, lemma, punct in zip(self.texts, self.lemmas, self.punct):
             ends_sentence = text in sentence_breaks or "\n" in text
-            is_boundary = ends_sentence or lemma in clause_breaks or (
-                token.is_punct and text not in ("'", "’")
+            is_boundary = (
+                ends_sentence
+                or lemma in clause_breaks
+                or (punct and text not in ("'", "’"))
             )
             if is_boundary and not ends_sentence:
                 clause += 1
@@ -260,14 +309,13 @@ class DocAnalysis:
         return False
 
     def _hit(self, rule: Rule, start: int, end: int) -> Hit:
-        span = self.doc[start:end]
         return Hit(
             rule=rule,
             language=self.language,
             start=start,
             end=end,
-            char_start=span.start_char,
-            char_end=span.end_char,
+            char_start=self.char_starts[start],
+            char_end=self.char_ends[end - 1],
             sentence=self.sentence[start],
             signals=rule.signals,
         )
@@ -276,7 +324,7 @@ class DocAnalysis:
 
     def _constraints_hold(self, hit: Hit) -> bool:
         rule = hit.rule
-        if rule.unless_next and hit.end < len(self.doc):
+        if rule.unless_next and hit.end < len(self.texts):
             if self.lemmas[hit.end] in rule.unless_next:
                 return False
         if rule.min_number is None and not rule.blood_pressure:
@@ -292,10 +340,11 @@ class DocAnalysis:
 
     def _numbers(self, hit: Hit) -> list[float]:
         numbers: list[float] = []
-        for token in self.doc[hit.start : hit.end]:
-            if token.lower_ in _NUMBER_WORDS:
-                numbers.append(_NUMBER_WORDS[token.lower_])
-            numbers.extend(float(n) for n in _NUMBER.findall(token.text))
+        for text in self.texts[hit.start : hit.end]:
+            lower = text.lower()
+            if lower in _NUMBER_WORDS:
+                numbers.append(_NUMBER_WORDS[lower])
+            numbers.extend(float(n) for n in _NUMBER.findall(text))
         return numbers
 
     # -- gates ----------------------------------------------------------------
@@ -343,15 +392,15 @@ class DocAnalysis:
     def _denied_after(self, hit: Hit) -> bool:
         index = hit.end
         skipped = 0
-        while index < len(self.doc) and self.doc[index].text in _POST_NEGATION_SEPARATORS:
+        while index < len(self.texts) and self.texts[index] in _POST_NEGATION_SEPARATORS:
             index += 1
             skipped += 1
-        if skipped > 2 or index >= len(self.doc):
+        if skipped > 2 or index >= len(self.texts):
             return False
         if self.lemmas[index] not in self.lexicon.negation.post_cues:
             return False
         following = index + 1
-        return following >= len(self.doc) or self.boundary[following]
+        return following >= len(self.texts) or self.boundary[following]
 
     def _about_someone_else(self, hit: Hit) -> bool:
         """Whether the nearest person before the match is someone else.

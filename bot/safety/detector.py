@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -59,13 +60,28 @@ class Finding:
         return (int(self.level), -_PRIORITY[self.category], -self.hit.char_start)
 
 
+class SignalIndex:
+    """Matches sorted by position, to find those near a span in O(log n + k)."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = sorted(hits, key=lambda h: h.char_start)
+        self._starts = [h.char_start for h in self.hits]
+        self._longest = max((h.char_end - h.char_start for h in self.hits), default=0)
+
+    def near(self, hit: Hit, window: int) -> list[Hit]:
+        """Matches that start within reach of ``window`` characters around ``hit``."""
+        low = bisect_left(self._starts, hit.char_start - window - self._longest)
+        high = bisect_right(self._starts, hit.char_end + window)
+        return self.hits[low:high]
+
+
 @dataclass
 class Analysis:
     """Everything found in one normalised text."""
 
     normalised: NormalisedText
     risks: list[Hit]
-    signals: list[Hit]
+    signals: SignalIndex
 
 
 class CrisisDetector:
@@ -183,14 +199,15 @@ class CrisisDetector:
         cues = [hit for doc in docs for hit in doc.cues]
         candidates = [hit for doc in docs for hit in doc.risks]
         window = self.lexicon.window_chars
+        everything = SignalIndex(cues + candidates)
         valid = [
             hit
             for hit in candidates
             if not hit.rule.requires
-            or _near(hit, cues + candidates, hit.rule.requires, window)
+            or _nearest(hit, everything, hit.rule.requires, window) is not None
         ]
         # Contained findings are not reported but still count as signals.
-        return Analysis(normalised, outermost(valid), cues + valid)
+        return Analysis(normalised, outermost(valid), SignalIndex(cues + valid))
 
     def _adjust(self, analysis: Analysis, context: Sequence[str]) -> list[Finding]:
         findings = []
@@ -296,12 +313,8 @@ def _chunks(text: str) -> Iterable[tuple[int, int]]:
         start = end
 
 
-def _near(hit: Hit, signals: list[Hit], wanted: frozenset[str], window: int) -> bool:
-    return _nearest(hit, signals, wanted, window) is not None
-
-
 def _nearest(
-    hit: Hit, signals: list[Hit], wanted: frozenset[str], window: int
+    hit: Hit, signals: SignalIndex, wanted: frozenset[str], window: int
 ) -> Hit | None:
     """The closest other match providing one of ``wanted`` within ``window``.
 
@@ -310,7 +323,7 @@ def _nearest(
     """
     best: Hit | None = None
     best_gap = window + 1
-    for other in signals:
+    for other in signals.near(hit, window):
         if other is hit or not wanted & other.signals:
             continue
         if not other.rule.is_cue and other.overlaps(hit):

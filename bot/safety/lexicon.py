@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,6 +193,7 @@ def lookup_lemmatizer(lang: str, overrides: Mapping[str, str]) -> Lemmatizer:
 
     table = get_nlp(lang).get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
 
+    @lru_cache(maxsize=65536)
     def lemmatize(word: str, spacy_lemma: str | None = None) -> str:
         norm = canonical(word)
         if norm in overrides:

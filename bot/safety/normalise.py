@@ -27,10 +27,19 @@ _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]"
 _RUN = re.compile(r"([^\W\d_])\1{2,}")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
 _MAX_RUN_VARIANTS = 3  # runs beyond this are all collapsed to one letter
+# Runs of one symbol ("!!!!!!", "((((") are shortened and no stretch without
+# whitespace may exceed _MAX_RUN_WITHOUT_SPACE characters: spaCy's tokenizer
+# strips affixes one at a time, which is quadratic on an 80 KB run of brackets.
+_SYMBOL_RUN = re.compile(r"([^\w\s])\1{3,}")
+_MAX_RUN_WITHOUT_SPACE = 64
+_TRAILING_NON_SPACE = re.compile(r"\S*\Z")
+_LEADING_NON_SPACE = re.compile(r"\A\S*")
 
 
 def strip_accents(text: str) -> str:
     """Remove combining accents: ``"corté"`` -> ``"corte"``."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -76,6 +85,12 @@ class NormalisedText:
         return (orig_start, max(orig_end, orig_start))
 
 
+def _break_long_runs(piece: str) -> str:
+    """Insert a space into every whitespace-free stretch longer than the limit."""
+    limit = _MAX_RUN_WITHOUT_SPACE
+    return re.sub(rf"(\S{{{limit}}})(?=\S)", r"\1 ", piece)
+
+
 class Normaliser:
     """Rewrites words and emoji into lexicon form.
 
@@ -109,17 +124,27 @@ class Normaliser:
         orig_starts: list[int] = []
         orig_ends: list[int] = []
         out_len = 0
+        run = 0  # characters since the last whitespace in the output
         cursor = 0
 
         def emit(piece: str, orig_start: int, orig_end: int) -> None:
-            nonlocal out_len
+            nonlocal out_len, run
             if not piece and orig_end == orig_start:
                 return
+            if len(piece) > 3:
+                piece = _SYMBOL_RUN.sub(r"\1\1\1", piece)
+            leading = _LEADING_NON_SPACE.match(piece).end()
+            if leading and run + leading > _MAX_RUN_WITHOUT_SPACE:
+                piece = " " + piece
+            if len(piece) > _MAX_RUN_WITHOUT_SPACE:
+                piece = _break_long_runs(piece)
             pieces.append(piece)
             norm_starts.append(out_len)
             orig_starts.append(orig_start)
             orig_ends.append(orig_end)
             out_len += len(piece)
+            trailing = len(_TRAILING_NON_SPACE.search(piece).group())
+            run = trailing if trailing < len(piece) else run + trailing
 
         for match in self._pattern.finditer(original):
             start, end = match.span()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from itertools import product
 
 from bot.safety.normalise import strip_accents
@@ -42,6 +43,7 @@ class PatternError(ValueError):
     """A pattern string that cannot be compiled; the message says why."""
 
 
+@lru_cache(maxsize=65536)
 def canonical(word: str) -> str:
     """Lower-case, accent-free form used for lemmas and pattern words."""
     return strip_accents(word.lower())
