@@ -240,7 +240,7 @@ class CrisisDetector:
             cached = self._context_cache.get(message)
             if cached is None:
                 analysis = self._analyse(message)
-                cached = frozenset(s for hit in analysis.signals for s in hit.signals)
+                cached = frozenset(s for hit in analysis.signals.hits for s in hit.signals)
                 self._context_cache[message] = cached
                 if len(self._context_cache) > _CONTEXT_CACHE_SIZE:
                     self._context_cache.popitem(last=False)
