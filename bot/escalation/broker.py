@@ -20,20 +20,19 @@ from bot.escalation.timeutil import from_timestamp, iso
 from bot.store.events import EventStream, broker_events
 
 CHUNK = 100
-# The C-SSRS screener's slots (their names after "cssrs_" are the answer names
-# ScreenerAnswers.from_slots expects, as in actions/crisis.py).
-CSSRS_SLOT_PREFIX = "cssrs_"
-CSSRS_SLOTS = tuple(
-    CSSRS_SLOT_PREFIX + name
-    for name in (
-        "wish_dead",
-        "suicidal_thoughts",
-        "method",
-        "intent",
-        "plan",
-        "behavior",
-    )
+# The C-SSRS screener: one slot per question of bot.safety.cssrs.QUESTIONS,
+# named "cssrs_" + question (domain.yml). Kept here rather than imported,
+# because importing bot.safety loads spaCy; a test checks they agree.
+CSSRS_QUESTIONS = (
+    "wish_dead",
+    "suicidal_thoughts",
+    "method",
+    "intent",
+    "plan",
+    "behavior_past_3_months",
 )
+CSSRS_SLOTS = {f"cssrs_{question}": question for question in CSSRS_QUESTIONS}
+CSSRS_SLOTS["cssrs_behavior"] = "behavior_past_3_months"  # short alias, same answer
 # Events after which Rasa's tracker starts from empty slots.
 _SLOT_RESETS = {"restart", "session_started"}
 
@@ -136,14 +135,14 @@ def user_message_between(
 def cssrs_answers(
     stream: EventStream, conversation_id: str, up_to: int
 ) -> dict[str, bool | None]:
-    """The screener slots as the tracker holds them at position ``up_to``.
+    """The screener answers as the tracker holds them at position ``up_to``.
 
     Replays the conversation backwards: the latest value of each screener slot
     wins, and a restart or new session (which empties Rasa's slots) ends the
     search. Values other than true/false read as unanswered (``None``).
 
     Returns:
-        Slot names without the ``cssrs_`` prefix mapped to the answers.
+        Every question of ``CSSRS_QUESTIONS`` mapped to True, False or None.
     """
     answers: dict[str, bool | None] = {}
     for row in _scan(
@@ -152,10 +151,10 @@ def cssrs_answers(
         if row.type in _SLOT_RESETS:
             break
         name = row.data.get("name") if row.type == "slot" else None
-        if name in CSSRS_SLOTS and name not in answers:
+        question = CSSRS_SLOTS.get(name) if isinstance(name, str) else None
+        if question and question not in answers:
             value = row.data.get("value")
-            answers[name] = value if isinstance(value, bool) else None
-            if len(answers) == len(CSSRS_SLOTS):
+            answers[question] = value if isinstance(value, bool) else None
+            if len(answers) == len(CSSRS_QUESTIONS):
                 break
-    prefix = len(CSSRS_SLOT_PREFIX)
-    return {name[prefix:]: answers.get(name) for name in CSSRS_SLOTS}
+    return {question: answers.get(question) for question in CSSRS_QUESTIONS}

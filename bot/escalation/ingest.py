@@ -265,7 +265,7 @@ class Ingestor:
             answers = broker.cssrs_answers(
                 self.stream, row.conversation_id, row.position
             )
-            final_level = settle_level(answers)
+            final_level = settle_level(escalation.level, answers)
         except ScreenerUnavailable:
             logger.error(
                 "escalation %s: C-SSRS answers arrived but bot.safety.cssrs is "
@@ -282,7 +282,7 @@ class Ingestor:
             )
             report.skipped += 1
             return
-        if final_level is None or final_level == escalation.final_level:
+        if final_level == escalation.final_level:
             return
         sent_payloads = session.scalars(
             select(Notification.payload).where(

@@ -1,50 +1,61 @@
 """Settling an escalation's level from the C-SSRS screener answers.
 
-The scoring lives in ``bot.safety.cssrs`` (one copy of the clinical rule,
-shared with ``actions/crisis.py``); this module only feeds it the slot values
-and turns its ``Level`` into a level name.
+The clinical rule lives in ``bot.safety.cssrs`` (shared with
+``actions/crisis.py``): ``settle(initial, answers)`` raises the detector's level
+on positive answers and never lowers it. This module only calls it with level
+names. Importing ``bot.safety`` loads spaCy (seconds), so the worker warms it
+up at start (``preload``) rather than inside an ingest transaction.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+import logging
+from types import ModuleType
 
-from bot.escalation.levels import LEVELS, normalize_level
+logger = logging.getLogger(__name__)
 
-# Answer keys of bot.safety.cssrs for slot names that differ from them.
-_ANSWER_KEYS = {"behavior": "behavior_past_3_months"}
+CSSRS_MODULE = "bot.safety.cssrs"
 
 
 class ScreenerUnavailable(RuntimeError):
-    """``bot.safety.cssrs`` cannot be imported or has no ``settle_level``."""
+    """``bot.safety.cssrs`` cannot be imported or lacks ``settle``."""
 
 
-def _level_name(level: Any) -> str | None:
-    if level is None:
-        return None
-    for attribute in ("label", "value", "name"):
-        value = getattr(level, attribute, None)
-        if isinstance(value, str) and value.lower() in LEVELS:
-            return value.lower()
-    return normalize_level(level)
+def _cssrs() -> ModuleType:
+    try:
+        module = importlib.import_module(CSSRS_MODULE)
+    except ImportError as error:
+        raise ScreenerUnavailable(f"{CSSRS_MODULE} is not importable") from error
+    if not callable(getattr(module, "settle", None)):
+        raise ScreenerUnavailable(f"{CSSRS_MODULE} has no settle()")
+    return module
 
 
-def settle_level(slots: dict[str, bool | None]) -> str | None:
-    """The level the screener settles on, or ``None`` while it cannot say.
+def preload() -> bool:
+    """Import the screener now; False (and a warning) when it is unavailable."""
+    try:
+        _cssrs()
+    except ScreenerUnavailable:
+        logger.warning(
+            "%s unavailable: screener answers will not settle levels", CSSRS_MODULE
+        )
+        return False
+    return True
+
+
+def settle_level(initial: str, answers: dict[str, bool | None]) -> str:
+    """The final level of an escalation first flagged at ``initial``.
 
     Args:
-        slots: Screener slot names without ``cssrs_`` (``wish_dead``, ...,
-            ``behavior``) mapped to true/false/None.
+        initial: The detector's level name (``low`` ... ``imminent``).
+        answers: Every screener question mapped to True, False or None.
+
+    Raises:
+        ScreenerUnavailable: ``bot.safety.cssrs`` is missing.
     """
-    try:
-        cssrs = importlib.import_module("bot.safety.cssrs")
-        settle = cssrs.settle_level
-    except (ImportError, AttributeError) as error:
-        raise ScreenerUnavailable("bot.safety.cssrs.settle_level is missing") from error
-    answers_type = getattr(cssrs, "ScreenerAnswers", None)
-    if answers_type is not None and hasattr(answers_type, "from_slots"):
-        answers = answers_type.from_slots(dict(slots))
-    else:
-        answers = {_ANSWER_KEYS.get(name, name): value for name, value in slots.items()}
-    return _level_name(settle(answers))
+    cssrs = _cssrs()
+    level_type = getattr(cssrs, "Level", None)
+    if level_type is None:
+        level_type = importlib.import_module("bot.safety.verdict").Level
+    return cssrs.settle(level_type.parse(initial), answers).label

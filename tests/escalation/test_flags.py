@@ -43,7 +43,7 @@ event_like = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(event_like)
 def test_any_shape_is_read_without_raising(data):
     flag = flag_from_event(data)

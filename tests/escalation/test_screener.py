@@ -4,43 +4,53 @@ from __future__ import annotations
 
 import sys
 import types
-from dataclasses import dataclass
+from enum import IntEnum
 
 import pytest
 from sqlalchemy import select
 
 from bot.escalation import service
+from bot.escalation.broker import CSSRS_QUESTIONS
 from bot.escalation.ingest import Ingestor
 from bot.escalation.outbox import Outbox
 from bot.store.models import Clinician, Escalation, Notification
 
 
-@dataclass
-class _Level:
-    label: str
+class _Level(IntEnum):
+    NONE = 0
+    LOW = 1
+    MODERATE = 2
+    HIGH = 3
+    IMMINENT = 4
+
+    @property
+    def label(self):
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value):
+        return cls[value.upper()]
 
 
 def _fake_cssrs(calls):
-    """A stand-in with the interface actions/crisis.py uses."""
+    """A stand-in with bot.safety.cssrs's interface and a simple rule that can
+    reach imminent, so that raising twice can be seen."""
 
-    class ScreenerAnswers(dict):
-        @classmethod
-        def from_slots(cls, slots):
-            calls.append(dict(slots))
-            return cls(slots)
-
-    def settle_level(answers):
-        if answers.get("wish_dead") is None:
-            return None
-        if answers.get("intent") or answers.get("plan"):
-            return _Level("imminent")
-        if answers.get("method"):
-            return _Level("high")
-        return _Level("moderate" if answers.get("suicidal_thoughts") else "low")
+    def settle(initial, answers):
+        calls.append(dict(answers))
+        if answers.get("behavior_past_3_months"):
+            level = _Level.IMMINENT
+        elif answers.get("intent") or answers.get("plan"):
+            level = _Level.HIGH
+        elif answers.get("method") or answers.get("suicidal_thoughts"):
+            level = _Level.MODERATE
+        else:
+            level = _Level.LOW if answers.get("wish_dead") else _Level.NONE
+        return max(initial, level)
 
     module = types.ModuleType("bot.safety.cssrs")
-    module.ScreenerAnswers = ScreenerAnswers
-    module.settle_level = settle_level
+    module.Level = _Level
+    module.settle = settle
     return module
 
 
@@ -66,49 +76,54 @@ def test_screener_raises_level_and_notifies_again(
     db, stream, broker, clock, config_factory, cssrs_calls
 ):
     config = config_factory(emails=["oncall@clinic.test"])
-    broker.flagged(
-        "c1", "I don't want to be here", level="moderate", category="passive_si"
-    )
+    broker.flagged("c1", "I don't want to be here", level="low", category="passive_si")
     broker.bot("c1", "Can I ask you a few questions?")
     _run(db, stream, config, clock)
     broker.slot("c1", "cssrs_wish_dead", True)
     broker.slot("c1", "cssrs_suicidal_thoughts", True)
     _run(db, stream, config, clock)  # answers arrive in separate batches
-    broker.slot("c1", "cssrs_method", True)
+    broker.slot("c1", "cssrs_method", False)
     broker.slot("c1", "cssrs_intent", True)
-    broker.slot("c1", "risk_level_final", "imminent")  # not a screener answer
+    broker.slot("c1", "risk_level_final", "high")  # not a screener answer
+    broker.slot("c1", "cssrs_plan", None)
+    broker.slot("c1", "cssrs_behavior_past_3_months", True)
     _run(db, stream, config, clock)
 
     [escalation], sent = _state(db)
-    assert (escalation.level, escalation.final_level) == ("moderate", "imminent")
-    # The detector's flag, then again each time the screener went higher
-    # than anything sent so far (high, then imminent).
-    assert sent == [
-        ("escalation", None),
-        ("escalation", "cssrs_raised"),
-        ("escalation", "cssrs_raised"),
-    ]
+    assert (escalation.level, escalation.final_level) == ("low", "imminent")
+    # The detector's flag, then again each time the screener went higher than
+    # anything sent so far: moderate, high, imminent.
+    assert sent == [("escalation", None)] + [("escalation", "cssrs_raised")] * 3
     assert cssrs_calls[-1] == {
         "wish_dead": True,
         "suicidal_thoughts": True,
-        "method": True,
+        "method": False,
         "intent": True,
         "plan": None,
-        "behavior": None,
+        "behavior_past_3_months": True,
     }
 
 
-def test_screener_settling_lower_does_not_notify(
+def test_negative_answers_keep_the_detector_level(
     db, stream, broker, clock, config_factory, cssrs_calls
 ):
     config = config_factory(emails=["oncall@clinic.test"])
     broker.flagged("c1", "I want to die", level="high")
-    for name in ("wish_dead", "suicidal_thoughts", "method", "intent", "plan"):
+    for name in ("wish_dead", "suicidal_thoughts", "behavior_past_3_months"):
         broker.slot("c1", f"cssrs_{name}", False)
     _run(db, stream, config, clock)
     [escalation], sent = _state(db)
-    assert escalation.final_level == "low"
+    assert (escalation.level, escalation.final_level) == ("high", "high")
     assert sent == [("escalation", None)]
+
+
+def test_short_behavior_slot_name_is_accepted(
+    db, stream, broker, clock, config_factory, cssrs_calls
+):
+    broker.flagged("c1", "help", level="low")
+    broker.slot("c1", "cssrs_behavior", True)
+    _run(db, stream, config_factory(), clock)
+    assert cssrs_calls[-1]["behavior_past_3_months"] is True
 
 
 def test_screener_settles_the_latest_open_escalation(
@@ -121,22 +136,22 @@ def test_screener_settles_the_latest_open_escalation(
     with db.session() as s:
         s.add(Clinician(email="a@c.test", name="A", password_hash="x", role="admin"))
     service.acknowledge(db, 2, 1, "called the patient")
-    broker.slot("c1", "cssrs_wish_dead", True)
+    broker.slot("c1", "cssrs_suicidal_thoughts", True)
     _run(db, stream, config, clock)
     first, second = _state(db)[0]
-    assert (first.final_level, second.final_level) == ("low", None)
+    assert (first.final_level, second.final_level) == ("moderate", None)
 
 
 def test_answers_from_an_earlier_session_do_not_count(
     db, stream, broker, clock, config_factory, cssrs_calls
 ):
     config = config_factory()
-    broker.slot("c1", "cssrs_method", True)
+    broker.slot("c1", "cssrs_intent", True)
     broker.session_started("c1")
-    broker.flagged("c1", "help", level="moderate")
-    broker.slot("c1", "cssrs_wish_dead", False)
+    broker.flagged("c1", "help", level="low")
+    broker.slot("c1", "cssrs_wish_dead", True)
     _run(db, stream, config, clock)
-    assert cssrs_calls[-1]["method"] is None
+    assert cssrs_calls[-1]["intent"] is None
     assert _state(db)[0][0].final_level == "low"
 
 
@@ -152,34 +167,16 @@ def test_missing_screener_module_is_logged_not_fatal(
     assert "bot.safety.cssrs is unavailable" in caplog.text
 
 
-def test_with_the_real_screener(db, stream, broker, clock, config_factory):
-    pytest.importorskip("bot.safety.cssrs")
-    config = config_factory(emails=["oncall@clinic.test"])
-    broker.flagged("c1", "I don't want to wake up", level="low", category="passive_si")
-    for name, value in [
-        ("wish_dead", True),
-        ("suicidal_thoughts", True),
-        ("method", True),
-        ("intent", True),
-        ("plan", True),
-        ("behavior", False),
-    ]:
-        broker.slot("c1", f"cssrs_{name}", value)
-    _run(db, stream, config, clock)
-    [escalation], sent = _state(db)
-    assert escalation.final_level in ("high", "imminent")
-    assert ("escalation", "cssrs_raised") in sent
-
-
 def test_a_screener_error_does_not_block_the_stream(
     db, stream, broker, clock, config_factory, monkeypatch, caplog
 ):
     module = types.ModuleType("bot.safety.cssrs")
+    module.Level = _Level
 
-    def settle_level(answers):
+    def settle(initial, answers):
         raise KeyError("SECRET-PATIENT-WORDS")
 
-    module.settle_level = settle_level
+    module.settle = settle
     monkeypatch.setitem(sys.modules, "bot.safety.cssrs", module)
     broker.flagged("c1", "help")
     broker.slot("c1", "cssrs_wish_dead", True)
@@ -188,3 +185,20 @@ def test_a_screener_error_does_not_block_the_stream(
     assert report.escalations == 2 and report.skipped == 1
     assert "not settled (KeyError)" in caplog.text
     assert "SECRET-PATIENT-WORDS" not in caplog.text
+
+
+def test_with_the_real_screener(db, stream, broker, clock, config_factory):
+    cssrs = pytest.importorskip("bot.safety.cssrs")
+    assert tuple(cssrs.QUESTIONS) == CSSRS_QUESTIONS  # the slot names agree
+    config = config_factory(emails=["oncall@clinic.test"])
+    broker.flagged("c1", "I don't want to wake up", level="low", category="passive_si")
+    broker.flagged("c2", "I want to die", level="high")
+    for name, value in [("wish_dead", True), ("suicidal_thoughts", True)]:
+        broker.slot("c1", f"cssrs_{name}", value)
+        broker.slot("c2", f"cssrs_{name}", False)
+    broker.slot("c1", "cssrs_plan", True)
+    _run(db, stream, config, clock)
+    (raised, kept), sent = _state(db)
+    assert (raised.level, raised.final_level) == ("low", "high")
+    assert (kept.level, kept.final_level) == ("high", "high")  # never lowered
+    assert sent.count(("escalation", "cssrs_raised")) == 2  # moderate, then high
