@@ -16,7 +16,8 @@ hard-negative tag, and the level confusion matrix.
 The aggregate report never contains message text; ``--show-errors`` prints the
 misclassified messages for developers working on the lexicon.
 
-Exit status: 0, or 1 when the held-out split misses a target, 2 on unreadable data.
+Exit status: 0; 1 when the held-out split misses a target or any scan needed
+the keyword fallback (an internal error); 2 on unreadable data.
 """
 
 from __future__ import annotations
@@ -278,6 +279,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     failures = {
         m["split"]: failed_targets(m) for m in results if m["split"] == "heldout"
     }
+    if detector.failures:
+        # A scan answered by the keyword fallback means a detector bug.
+        failures.setdefault("detector", []).append(
+            f"{detector.failures} scans fell back to keywords (analysis error)"
+        )
     if args.json:
         print(
             json.dumps(
@@ -286,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "targets": {k: {"op": v[0], "value": v[1]} for k, v in TARGETS.items()},
                     "splits": results,
                     "heldout_failures": failures.get("heldout", []),
+                    "detector_failures": detector.failures,
                 },
                 indent=2,
             )

@@ -110,6 +110,13 @@ class PatternCompiler:
         for alternative in alternatives:
             if not any(token.get("OP") != "?" for token in alternative):
                 raise PatternError(f"{pattern!r} can match an empty span")
+            last = alternative[-1].get("LEMMA")
+            if isinstance(last, dict) and "NOT_IN" in last:
+                raise PatternError(
+                    f"{pattern!r} ends with a '!' token, which needs a following "
+                    "token and so never matches at the end of a message; write "
+                    "the benign continuation as an exception instead"
+                )
         return alternatives
 
     def is_single_token_set(self, name: str) -> bool:
