@@ -69,7 +69,9 @@ class Hit:
 
     def gap(self, other: Hit) -> int:
         """Characters between the two spans (0 when they touch or overlap)."""
-        return max(0, other.char_start - self.char_end, self.char_start - other.char_end)
+        return max(
+            0, other.char_start - self.char_end, self.char_start - other.char_end
+        )
 
     def overlaps(self, other: Hit) -> bool:
         return self.char_start < other.char_end and other.char_start < self.char_end
@@ -161,7 +163,7 @@ class LanguageMatcher:
         """
         by_lemma, by_norm = self._by_word["LEMMA"], self._by_word["NORM"]
         positions: dict[int, tuple[Matcher, list[int]]] = {}
-        for index, (lemma, norm) in enumerate(zip(lemmas, norms)):
+        for index, (lemma, norm) in enumerate(zip(lemmas, norms, strict=True)):
             for matcher in (*by_lemma.get(lemma, ()), *by_norm.get(norm, ())):
                 entry = positions.setdefault(id(matcher), (matcher, []))
                 if not entry[1] or entry[1][-1] != index:
@@ -230,7 +232,9 @@ class DocAnalysis:
         self.speaker_clauses = {self.clause[i] for i in speaker}
         raw = [
             self._hit(language_matcher.rules[key], start, end)
-            for key, start, end in language_matcher.matches(doc, self.lemmas, self.norms)
+            for key, start, end in language_matcher.matches(
+                doc, self.lemmas, self.norms
+            )
         ]
         cues = [hit for hit in raw if hit.rule.is_cue]
         self.sentence_signals: dict[int, set[str]] = {}
@@ -281,7 +285,7 @@ class DocAnalysis:
         clause_breaks = self.lexicon.clause_breaks
         sentences, clauses, boundary = [], [], []
         sentence = clause = 0
-        for text, lemma, punct in zip(self.texts, self.lemmas, self.punct):
+        for text, lemma, punct in zip(self.texts, self.lemmas, self.punct, strict=True):
             ends_sentence = text in sentence_breaks or "\n" in text
             is_boundary = (
                 ends_sentence
@@ -331,10 +335,12 @@ class DocAnalysis:
             return True
         numbers = self._numbers(hit)
         if rule.blood_pressure:
-            pairs = list(zip(numbers, numbers[1:]))
+            pairs = list(zip(numbers, numbers[1:], strict=False))  # adjacent pairs
             if not any(s >= _BP_CRISIS[0] or d >= _BP_CRISIS[1] for s, d in pairs):
                 return False
-        if rule.min_number is not None and not any(n >= rule.min_number for n in numbers):
+        if rule.min_number is not None and not any(
+            n >= rule.min_number for n in numbers
+        ):
             return False
         return True
 
@@ -351,7 +357,9 @@ class DocAnalysis:
 
     def _suppressed(self, hit: Hit) -> bool:
         gates = hit.rule.gates
-        if "negation" in gates and (self._negated_before(hit) or self._denied_after(hit)):
+        if "negation" in gates and (
+            self._negated_before(hit) or self._denied_after(hit)
+        ):
             return True
         if "third_party" in gates and self._about_someone_else(hit):
             return True
@@ -392,7 +400,9 @@ class DocAnalysis:
     def _denied_after(self, hit: Hit) -> bool:
         index = hit.end
         skipped = 0
-        while index < len(self.texts) and self.texts[index] in _POST_NEGATION_SEPARATORS:
+        while (
+            index < len(self.texts) and self.texts[index] in _POST_NEGATION_SEPARATORS
+        ):
             index += 1
             skipped += 1
         if skipped > 2 or index >= len(self.texts):

@@ -244,7 +244,9 @@ class CrisisDetector:
             cached = self._context_cache.get(message)
             if cached is None:
                 analysis = self._analyse(message)
-                cached = frozenset(s for hit in analysis.signals.hits for s in hit.signals)
+                cached = frozenset(
+                    s for hit in analysis.signals.hits for s in hit.signals
+                )
                 self._context_cache[message] = cached
                 if len(self._context_cache) > _CONTEXT_CACHE_SIZE:
                     self._context_cache.popitem(last=False)
@@ -266,7 +268,8 @@ class CrisisDetector:
     def _guess_language(self, text: str) -> str:
         words = [strip_accents(w.lower()) for w in _WORDS.findall(text[:2000])]
         stopwords = {
-            lang: language.stopwords for lang, language in self.lexicon.languages.items()
+            lang: language.stopwords
+            for lang, language in self.lexicon.languages.items()
         }
         spanish = sum(w in stopwords["es"] for w in words)
         english = sum(w in stopwords["en"] for w in words)
@@ -295,12 +298,25 @@ def _shared_detector() -> CrisisDetector:
     return CrisisDetector()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _as_text(value: object) -> str:
-    if isinstance(value, str):
-        return value
+    """Any input as text spaCy can encode; lone surrogates become U+FFFD.
+
+    The replacement keeps the length, so evidence offsets stay valid.
+    """
     if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("utf-8", errors="replace")
-    return "" if value is None else str(value)
+        text = bytes(value).decode("utf-8", errors="replace")
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = "" if value is None else str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def _chunks(text: str) -> Iterable[tuple[int, int]]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,9 +76,7 @@ class SplitReport:
         urgent = [o for o in positives if o.example.level in URGENT]
         flagged = [o for o in positives if o.verdict.level > Level.NONE]
         under = [o for o in positives if o.example.level - o.verdict.level >= 2]
-        confusion = {
-            gold.label: {pred.label: 0 for pred in Level} for gold in Level
-        }
+        confusion = {gold.label: {pred.label: 0 for pred in Level} for gold in Level}
         for o in self.outcomes:
             confusion[o.example.level.label][o.verdict.level.label] += 1
         per_category: dict[str, dict[str, Any]] = {}
@@ -116,7 +114,8 @@ class SplitReport:
                 len(self.outcomes),
             ),
             "over_triage": _ratio(
-                sum(o.verdict.level > o.example.level for o in positives), len(positives)
+                sum(o.verdict.level > o.example.level for o in positives),
+                len(positives),
             ),
             "per_category": per_category,
             "negatives_by_tag": {
@@ -289,7 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dumps(
                 {
                     "detector_version": detector.version,
-                    "targets": {k: {"op": v[0], "value": v[1]} for k, v in TARGETS.items()},
+                    "targets": {
+                        k: {"op": v[0], "value": v[1]} for k, v in TARGETS.items()
+                    },
                     "splits": results,
                     "heldout_failures": failures.get("heldout", []),
                     "detector_failures": detector.failures,

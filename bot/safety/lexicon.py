@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,14 +67,14 @@ class _WordsLoader(yaml.SafeLoader):
 
 _WordsLoader.yaml_implicit_resolvers = {
     first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag != "tag:yaml.org,2002:bool"
+        (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _WordsLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
 )
 
 
@@ -198,7 +198,9 @@ def lookup_lemmatizer(lang: str, overrides: Mapping[str, str]) -> Lemmatizer:
         norm = canonical(word)
         if norm in overrides:
             return overrides[norm]
-        lemma = canonical(spacy_lemma if spacy_lemma is not None else table.get(word, word))
+        lemma = canonical(
+            spacy_lemma if spacy_lemma is not None else table.get(word, word)
+        )
         return overrides.get(lemma) or lemma or norm
 
     return lemmatize
@@ -304,7 +306,9 @@ def _level(value: Any, where: str) -> Level:
         raise LexiconError(f"{where}: {exc}") from exc
 
 
-def _category_signals(common: Mapping[str, Any], path: Path) -> dict[str, frozenset[str]]:
+def _category_signals(
+    common: Mapping[str, Any], path: Path
+) -> dict[str, frozenset[str]]:
     signals = _need(common, "signals", dict, str(path))
     result = {}
     for category, names in signals.items():
@@ -330,7 +334,9 @@ def _language(
     normalise = _need(data, "normalise", dict, where)
     replacements = {
         canonical_key.lower(): str(value)
-        for canonical_key, value in _need(normalise, "replacements", dict, where).items()
+        for canonical_key, value in _need(
+            normalise, "replacements", dict, where
+        ).items()
     }
     emoji = {str(k): str(v) for k, v in normalise.get("emoji", {}).items()}
     lemmas = {
@@ -485,7 +491,9 @@ def _rule(
         raise LexiconError(f"{where}: rules[{index}] must be a mapping")
     rule_id = spec.get("id")
     if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
-        raise LexiconError(f"{where}: rules[{index}]: id must look like 'category.name'")
+        raise LexiconError(
+            f"{where}: rules[{index}]: id must look like 'category.name'"
+        )
     where = f"{where}: rule {rule_id}"
     unknown = set(spec) - _RULE_KEYS
     if unknown:
@@ -527,7 +535,9 @@ def _check_signal_references(
         where = directory / f"{lang}.yml"
         for rule in lexicon.rules:
             for signal in (rule.requires | rule.unless_near) - provided:
-                raise LexiconError(f"{where}: rule {rule.id}: no cue provides {signal!r}")
+                raise LexiconError(
+                    f"{where}: rule {rule.id}: no cue provides {signal!r}"
+                )
             for gate in rule.gates:
                 for signal in (GATE_SIGNALS.get(gate), GATE_OVERRIDES.get(gate)):
                     if signal and signal not in provided:
@@ -556,7 +566,9 @@ def _adjustments(
         seen.add(spec["id"])
         target = spec.get("applies_to")
         if not isinstance(target, dict) or not target:
-            raise LexiconError(f"{where}: applies_to must name categories/rules/signals")
+            raise LexiconError(
+                f"{where}: applies_to must name categories/rules/signals"
+            )
         categories = frozenset(_optional_strings(target.get("categories"), where))
         if not categories <= set(CATEGORIES):
             raise LexiconError(f"{where}: unknown category in {sorted(categories)}")

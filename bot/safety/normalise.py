@@ -64,9 +64,14 @@ class NormalisedText:
 
     def _is_linear(self, seg: int) -> bool:
         norm_end = (
-            self.norm_starts[seg + 1] if seg + 1 < len(self.norm_starts) else len(self.text)
+            self.norm_starts[seg + 1]
+            if seg + 1 < len(self.norm_starts)
+            else len(self.text)
         )
-        return norm_end - self.norm_starts[seg] == self.orig_ends[seg] - self.orig_starts[seg]
+        return (
+            norm_end - self.norm_starts[seg]
+            == self.orig_ends[seg] - self.orig_starts[seg]
+        )
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of :attr:`text` onto :attr:`original`."""
@@ -194,7 +199,7 @@ class Normaliser:
         candidates = []
         for widths in product((2, 1), repeat=len(runs)):
             pieces, cursor = [], 0
-            for run, width in zip(runs, widths):
+            for run, width in zip(runs, widths, strict=True):
                 pieces.append(word[cursor : run.start()] + run.group(1) * width)
                 cursor = run.end()
             candidates.append("".join(pieces) + word[cursor:])

@@ -49,7 +49,9 @@ def canonical(word: str) -> str:
     return strip_accents(word.lower())
 
 
-def _merge_single_tokens(options: list[TokenPattern], optional: bool) -> TokenPattern | None:
+def _merge_single_tokens(
+    options: list[TokenPattern], optional: bool
+) -> TokenPattern | None:
     """``(a|b|c)`` of plain one-token options -> one token with ``IN`` (no expansion)."""
     attrs = set()
     words: list[str] = []
@@ -128,15 +130,19 @@ class PatternCompiler:
         self, lexemes: list[str], pos: int, source: str
     ) -> tuple[list[TokenPattern], int]:
         alternatives: list[TokenPattern] = [[]]
-        while pos < len(lexemes) and lexemes[pos] not in ("|",) and not lexemes[
-            pos
-        ].startswith(")"):
+        while (
+            pos < len(lexemes)
+            and lexemes[pos] not in ("|",)
+            and not lexemes[pos].startswith(")")
+        ):
             if lexemes[pos] == "(":
                 options, pos = self._group(lexemes, pos + 1, source)
             else:
                 options = self._atom(lexemes[pos], source)
                 pos += 1
-            alternatives = [left + right for left, right in product(alternatives, options)]
+            alternatives = [
+                left + right for left, right in product(alternatives, options)
+            ]
             if len(alternatives) > MAX_ALTERNATIVES:
                 raise PatternError(f"{source!r} expands to too many alternatives")
         return alternatives, pos
@@ -198,7 +204,9 @@ class PatternCompiler:
         # but the noun "thoughts" has the lemma "thought".
         return sorted(plain | {self._lemmatize(word) for word in raw})
 
-    def _set_reference(self, name: str, optional: bool, source: str) -> list[TokenPattern]:
+    def _set_reference(
+        self, name: str, optional: bool, source: str
+    ) -> list[TokenPattern]:
         if name not in self._sets:
             raise PatternError(f"unknown set @{name} in {source!r}")
         if name in self._resolving:

@@ -93,7 +93,12 @@ class Evidence:
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "text": self.text, "start": self.start, "end": self.end}
+        return {
+            "rule": self.rule,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 @dataclass(frozen=True)
