@@ -56,19 +56,18 @@ def _has_previous(tracker: Tracker) -> bool:
 def _persist(
     tracker: Tracker, values: dict[str, Any], status: str | None = None
 ) -> list[EventType]:
-    """Save the record; returns the event that remembers its id."""
+    """Save the record; returns the event that remembers its id, when new."""
+    known_id = values.get("reflection_id")
     try:
         reflection_id = save_reflection(
-            get_database(),
-            tracker.sender_id,
-            values,
-            values.get("reflection_id"),
-            status,
+            get_database(), tracker.sender_id, values, known_id, status
         )
     except Exception:  # noqa: BLE001 - the conversation goes on; the tracker keeps the answers
         logger.exception("could not save reflection for a conversation")
         return []
-    return [SlotSet("reflection_id", reflection_id)]
+    return (
+        [] if reflection_id == known_id else [SlotSet("reflection_id", reflection_id)]
+    )
 
 
 def _slot_values(tracker: Tracker, events: list[EventType]) -> dict[str, Any]:
@@ -108,6 +107,15 @@ class ValidateReflectionForm(FormValidationAction):
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:  # noqa: ANN001
         events = await super().run(dispatcher, tracker, domain)
+        answered = {
+            event["name"]
+            for event in events
+            if event.get("event") == "slot" and event["name"] in reflection_slots()
+        }
+        if not answered:
+            # Nothing validated: returning any SlotSet here would stop the form
+            # from rejecting the turn, and rules (pause, FAQ...) would not run.
+            return events
         return events + _persist(tracker, _slot_values(tracker, events), "in_progress")
 
     # Ratings -----------------------------------------------------------------

@@ -232,3 +232,46 @@ def test_not_sure_at_the_trap_step_is_an_answer(dispatcher):
         SlotSet("traps_chosen", ["not_sure"]),
         SlotSet("retry_slot", None),
     ]
+
+
+def _form_tracker(events: list[dict]):  # noqa: ANN202
+    from rasa_sdk import Tracker
+
+    return Tracker.from_dict(
+        {
+            "sender_id": "test-conversation",
+            "slots": {"requested_slot": "mood_before"},
+            "latest_message": {"text": "x", "intent": {"name": "inform"}},
+            "events": [{"event": "user", "text": "x"}, *events],
+            "active_loop": {"name": "reflection_form"},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+FORM_DOMAIN = {
+    "forms": {"reflection_form": {"required_slots": ["mood_before"]}},
+    "slots": {"mood_before": {}},
+}
+
+
+def test_form_run_rejects_when_nothing_was_answered(dispatcher, database):
+    import asyncio
+
+    events = asyncio.run(
+        ValidateReflectionForm().run(dispatcher, _form_tracker([]), FORM_DOMAIN)
+    )
+    # No SlotSet but requested_slot (which Rasa ignores here), so the form
+    # rejects the turn and rules like "pause" apply.
+    slots = [e["name"] for e in events if e.get("event") == "slot"]
+    assert set(slots) <= {"requested_slot"}
+
+
+def test_form_run_saves_the_record_when_an_answer_arrives(dispatcher, database):
+    import asyncio
+
+    tracker = _form_tracker([{"event": "slot", "name": "mood_before", "value": "7"}])
+    events = asyncio.run(ValidateReflectionForm().run(dispatcher, tracker, FORM_DOMAIN))
+    slot_events = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slot_events["mood_before"] == 7.0
+    assert slot_events["reflection_id"] > 0
