@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=2 SANIC_HOST=127.0.0.1
+export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=3 SANIC_HOST=127.0.0.1
 RASA_PORT=${RASA_PORT:-5005} ACTIONS_PORT=${ACTIONS_PORT:-5055} PORTAL_PORT=${PORTAL_PORT:-8000}
 mkdir -p var/log
 
@@ -43,7 +43,8 @@ echo "Starting Afterglow (the first start takes about a minute)..."
 wait_for actions "http://127.0.0.1:$ACTIONS_PORT/health" 180
 wait_for rasa "http://127.0.0.1:$RASA_PORT/" 300
 wait_for portal "http://127.0.0.1:$PORTAL_PORT/login" 120
-invite=$($BIN/python -m bot invite create --patient demo --base-url "http://127.0.0.1:$RASA_PORT" 2>/dev/null | tail -n 1 || true)
+demo_patient=$(awk '/Alex Demo/ {print $1; exit}' var/log/seed.log)
+invite=$($BIN/python -m bot invite create --patient "${demo_patient:-1}" --base-url "http://127.0.0.1:$RASA_PORT" 2>/dev/null | tail -n 1 || true)
 
 cat <<MSG
 
@@ -52,6 +53,7 @@ Afterglow is running (Ctrl-C stops everything; logs in var/log/).
   Therapist portal   http://127.0.0.1:$PORTAL_PORT
 $(sed 's/^/  /' var/log/seed.log)
   Patient web chat   ${invite:-"python -m bot invite create --patient ID"}
+                     (invite link for Alex Demo, valid 7 days)
   REST channel       http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook  (dev only)
                      curl -s -XPOST -d '{"sender":"me","message":"hi"}' http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
   Action server      http://127.0.0.1:$ACTIONS_PORT/health

@@ -2,7 +2,7 @@
 # Talk to the bot in the terminal: an action server plus `rasa shell`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=2 SANIC_HOST=127.0.0.1
+export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=3 SANIC_HOST=127.0.0.1
 mkdir -p var/log
 setsid .venv/bin/rasa run actions --port 5055 >var/log/actions-shell.log 2>&1 &
 actions=$!
