@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 
 from bot.safety.cssrs import QUESTIONS, questions_to_ask, screener_level
+from bot.safety.plan import render_safety_plan
 from bot.store import Patient, get_database
 
 logger = logging.getLogger(__name__)
@@ -81,31 +82,13 @@ class ActionShowSafetyPlan(Action):
                 patient = session.scalars(
                     select(Patient).where(Patient.conversation_id == tracker.sender_id)
                 ).first()
-                plan = dict(patient.safety_plan or {}) if patient else {}
+                message = render_safety_plan(patient.safety_plan if patient else None)
         except Exception:  # noqa: BLE001 - the crisis reply has already been shown
             logger.exception("could not read the safety plan")
             return []
-        steps = [
-            (title, plan.get(key)) for key, title in SAFETY_PLAN_STEPS if plan.get(key)
-        ]
-        if steps:
-            lines = ["Your safety plan, the one you made with your care team:"]
-            lines += [
-                f"{i}. {title}: {value}" for i, (title, value) in enumerate(steps, 1)
-            ]
-            dispatcher.utter_message(text="\n".join(lines))
+        if message:
+            dispatcher.utter_message(text=message)
         return []
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:  # noqa: ANN001
         return self.events_for(dispatcher, tracker)
-
-
-# The six steps of a Stanley-Brown style safety plan, as the clinic stores them.
-SAFETY_PLAN_STEPS = (
-    ("warning_signs", "Signs that a crisis may be coming"),
-    ("coping", "Things I can do on my own to feel calmer"),
-    ("distraction", "People and places that take my mind off things"),
-    ("people", "People I can ask for help"),
-    ("professionals", "Professionals and services I can call"),
-    ("safe_environment", "Making my surroundings safer"),
-)

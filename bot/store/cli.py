@@ -17,11 +17,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.safety.plan import SafetyPlanError, validate_safety_plan
 from bot.store.db import Database, default_db_url, get_database
 from bot.store.models import AuditEntry, Clinician, Infusion, Patient, utcnow
 
@@ -180,6 +183,26 @@ def add_infusion(db: Database, patient_id: int, number: int, at: datetime) -> in
             {"patient_id": patient_id, "number": number},
         )
         return infusion.id
+
+
+def set_safety_plan(db: Database, patient_id: int, plan: dict[str, str]) -> None:
+    """Store a patient's safety plan (validated by ``bot.safety.plan``).
+
+    Raises:
+        AdminError: unknown patient or a malformed plan.
+    """
+    try:
+        plan = validate_safety_plan(plan)
+    except SafetyPlanError as error:
+        raise AdminError(f"safety plan: {error}") from error
+    with db.session() as session:
+        patient = session.get(Patient, patient_id)
+        if patient is None:
+            raise AdminError(f"no patient with id {patient_id}")
+        patient.safety_plan = plan
+        _audit(
+            session, "set_safety_plan", "patient", patient_id, {"steps": sorted(plan)}
+        )
 
 
 def _iso(value: datetime) -> str:
@@ -380,6 +403,16 @@ def _add_infusion(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_safety_plan(args: argparse.Namespace) -> int:
+    try:
+        raw = yaml.safe_load(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise AdminError(f"{args.file}: cannot read the plan ({error})") from error
+    set_safety_plan(_db(), args.patient, raw)
+    print(f"stored the safety plan of patient {args.patient}")
+    return 0
+
+
 def _list_therapists(args: argparse.Namespace) -> int:
     clinicians = list_clinicians(_db())
     if args.json:
@@ -482,6 +515,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     infusion.add_argument("--number", required=True, type=int, metavar="N")
     infusion.add_argument("--at", required=True, metavar="ISO", help="UTC if no offset")
     infusion.set_defaults(handler=_guarded(_add_infusion))
+
+    plan = commands.add_parser(
+        "set-safety-plan", help="store a patient's safety plan (YAML, six steps)"
+    )
+    plan.add_argument("--patient", required=True, type=int, metavar="ID")
+    plan.add_argument("--file", required=True, help="YAML: step name -> text")
+    plan.set_defaults(handler=_guarded(_set_safety_plan))
 
     therapists = commands.add_parser("list-therapists", help="list portal accounts")
     therapists.add_argument("--json", action="store_true")

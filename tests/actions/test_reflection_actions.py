@@ -275,3 +275,28 @@ def test_form_run_saves_the_record_when_an_answer_arrives(dispatcher, database):
     slot_events = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slot_events["mood_before"] == 7.0
     assert slot_events["reflection_id"] > 0
+
+
+def test_safety_plan_shown_when_stored(dispatcher, database):
+    from actions.crisis import ActionShowSafetyPlan
+    from bot.store import Clinician, Patient
+
+    with database.session() as session:
+        therapist = Clinician(email="t@x", name="T", password_hash="h")
+        session.add(
+            Patient(
+                display_name="P",
+                therapist=therapist,
+                conversation_id="test-conversation",
+                safety_plan={"coping": "breathe, walk the dog"},
+            )
+        )
+    assert ActionShowSafetyPlan().run(dispatcher, make_tracker(), DOMAIN) == []
+    assert "walk the dog" in _texts(dispatcher)
+
+
+def test_no_safety_plan_no_message(dispatcher, database):
+    from actions.crisis import ActionShowSafetyPlan
+
+    ActionShowSafetyPlan().run(dispatcher, make_tracker(sender_id="unknown"), DOMAIN)
+    assert dispatcher.messages == []

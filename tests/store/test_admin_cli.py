@@ -335,3 +335,29 @@ def test_interactive_prompt_asks_twice(run, monkeypatch, db):
     )
     with db.session() as s:
         assert [c.email for c in s.scalars(select(Clinician))] == ["a@c.test"]
+
+
+def test_set_safety_plan(run, db, tmp_path):
+    _therapist(run)
+    status, _, err = run(
+        "create-patient", "--name", "Pat", "--therapist", "t@clinic.test"
+    )
+    assert status == 0, err
+    plan = tmp_path / "plan.yml"
+    plan.write_text("people: my sister Ana\ncoping: [breathing, a walk]\n")
+    status, out, err = run("set-safety-plan", "--patient", "1", "--file", str(plan))
+    assert status == 0, err
+    with db.session() as session:
+        patient = session.get(Patient, 1)
+        assert patient.safety_plan == {
+            "coping": "breathing; a walk",
+            "people": "my sister Ana",
+        }
+        assert session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "set_safety_plan")
+        ).first()
+    plan.write_text("hobbies: knitting\n")
+    status, _, err = run("set-safety-plan", "--patient", "1", "--file", str(plan))
+    assert status == 2 and "unknown steps" in err
+    status, _, err = run("set-safety-plan", "--patient", "99", "--file", str(plan))
+    assert status == 2
