@@ -15,6 +15,10 @@ runs the matcher and decides, for each match, whether a gate suppresses it:
   a general question, and the speaker does not refer to themself.
 * ``experiential``: the sentence describes the ketamine experience itself.
 * ``resolved`` / ``laughter``: the sentence says it has passed, or is laughing.
+* ``asked``: the sentence reports a question ("the nurse asked if…") and no
+  affirmative answer.
+* ``needs_speaker``: for broad safety-net rules, the speaker must appear in the
+  sentence ("suicide keeps popping into my head").
 """
 
 from __future__ import annotations
@@ -80,6 +84,9 @@ class Hit:
 def outermost(hits: list[Hit]) -> list[Hit]:
     """Drop hits contained in a longer one (the longer rule is more specific).
 
+    An exception therefore only suppresses risk it strictly extends; on an equal
+    span the risk reading is kept.
+
     Sorted by start, longest (then highest level) first, a hit is contained
     exactly when an earlier hit reaches at least as far: one linear sweep.
     """
@@ -88,7 +95,7 @@ def outermost(hits: list[Hit]) -> list[Hit]:
         key=lambda h: (
             h.char_start,
             -h.char_end,
-            not h.rule.is_exception,  # a benign reading wins a tie
+            h.rule.is_exception,  # on an equal span the risk reading wins
             -int(h.rule.level),
         ),
     )
@@ -377,6 +384,8 @@ class DocAnalysis:
             and "educational" in signals
             and not self._speaker_in_sentence(hit)
         ):
+            return True
+        if "needs_speaker" in gates and not self._speaker_in_sentence(hit):
             return True
         return False
 

@@ -208,7 +208,8 @@ class CrisisDetector:
             hit
             for hit in candidates
             if not hit.rule.requires
-            or _nearest(hit, everything, hit.rule.requires, window) is not None
+            or _nearest(hit, everything, hit.rule.requires, hit.rule.near or window)
+            is not None
         ]
         # Contained findings are not reported but still count as signals.
         return Analysis(normalised, outermost(valid), SignalIndex(cues + valid))

@@ -35,7 +35,7 @@ from bot.safety.detector import CrisisDetector
 from bot.safety.verdict import CATEGORIES, Level, Verdict
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "eval" / "crisis"
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "probe", "probe2", "probe3")
 TARGETS = {
     "sensitivity": (">=", 0.97),
     "urgent_sensitivity": (">=", 0.97),

@@ -43,6 +43,7 @@ GATES = (
     "resolved",
     "laughter",
     "asked",
+    "needs_speaker",
 )
 GATE_SIGNALS = {
     "media": "media",
@@ -97,6 +98,7 @@ class Rule:
     signals: frozenset[str]
     gates: frozenset[str]
     requires: frozenset[str]
+    near: int | None
     unless_near: frozenset[str]
     unless_next: frozenset[str]
     min_number: float | None
@@ -437,6 +439,7 @@ def _cue(signal: str, spec: Any, compiler: PatternCompiler, where: str) -> Rule:
         signals=frozenset({signal}),
         gates=frozenset({"negation"} if spec.get("negatable") else ()),
         requires=frozenset(),
+        near=None,
         unless_near=frozenset(),
         unless_next=frozenset(),
         min_number=None,
@@ -457,6 +460,7 @@ def _exception(name: str, patterns: Any, compiler: PatternCompiler, where: str) 
         signals=frozenset(),
         gates=frozenset(),
         requires=frozenset(),
+        near=None,
         unless_near=frozenset(),
         unless_next=frozenset(),
         min_number=None,
@@ -472,6 +476,7 @@ _RULE_KEYS = {
     "provides",
     "gates",
     "requires",
+    "near",
     "unless_near",
     "unless_next",
     "min_number",
@@ -507,6 +512,11 @@ def _rule(
     gates = spec.get("gates", list(DEFAULT_RISK_GATES))
     if not isinstance(gates, list) or not set(gates) <= set(GATES):
         raise LexiconError(f"{where}: gates must be a list drawn from {GATES}")
+    near = spec.get("near")
+    if near is not None and (not isinstance(near, int) or near <= 0):
+        raise LexiconError(f"{where}: near must be a positive number of characters")
+    if near is not None and not spec.get("requires"):
+        raise LexiconError(f"{where}: near only makes sense with requires")
     min_number = spec.get("min_number")
     if min_number is not None and not isinstance(min_number, (int, float)):
         raise LexiconError(f"{where}: min_number must be a number")
@@ -519,6 +529,7 @@ def _rule(
         signals=category_signals[category] | frozenset(provides),
         gates=frozenset(gates),
         requires=frozenset(_optional_strings(spec.get("requires"), where)),
+        near=near,
         unless_near=frozenset(_optional_strings(spec.get("unless_near"), where)),
         unless_next=_lemmas(_optional_strings(spec.get("unless_next"), where)),
         min_number=min_number,

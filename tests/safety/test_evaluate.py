@@ -68,7 +68,13 @@ def test_json_output_for_all_splits_has_no_text(capsys):
     assert main(["--split", "all", "--json"]) == 0
     output = capsys.readouterr().out
     data = json.loads(output)
-    assert [s["split"] for s in data["splits"]] == ["dev", "heldout"]
+    assert [s["split"] for s in data["splits"]] == [
+        "dev",
+        "heldout",
+        "probe",
+        "probe2",
+        "probe3",
+    ]
     assert data["heldout_failures"] == [] and data["detector_failures"] == 0
     assert "I want" not in output and "kill myself" not in output
 
