@@ -6,7 +6,8 @@ before a session start. This walks the raw events instead, keeps every
 session, and applies only the rewinds that undo what the patient saw:
 ``rewind`` (``UserUtteranceReverted``) removes the last patient message and
 the replies after it; ``undo`` (``ActionReverted``) removes the last action's
-messages.
+messages. Bot messages are split the way the channel split them when they
+were sent, so a reload shows the same bubbles.
 
 A message sent by a button is shown with the button title the channel stored
 in its metadata (``display_text``); an intent payload without one is hidden
@@ -33,18 +34,33 @@ def _user_item(event: dict[str, Any]) -> dict[str, Any]:
     return {"kind": _USER, "text": visible, "timestamp": event.get("timestamp")}
 
 
-def _bot_item(event: dict[str, Any]) -> dict[str, Any] | None:
+def _bot_items(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """The messages one bot event became on the channel.
+
+    Mirrors ``OutputChannel.send_response`` with ``CollectingOutputChannel``:
+    a text without buttons is split into one message per paragraph, and a
+    custom payload is a message of its own.
+    """
     data = event.get("data") or {}
-    item = {
-        "kind": _BOT,
-        "text": event.get("text"),
-        "buttons": data.get("buttons") or [],
-        "custom": data.get("custom"),
-        "timestamp": event.get("timestamp"),
-    }
-    if not (item["text"] or item["buttons"] or item["custom"]):
-        return None
-    return item
+    text = event.get("text") or ""
+    buttons = data.get("buttons") or data.get("quick_replies") or []
+
+    def item(text: str | None, buttons: list, custom: Any) -> dict[str, Any]:
+        return {
+            "kind": _BOT,
+            "text": text,
+            "buttons": buttons,
+            "custom": custom,
+            "timestamp": event.get("timestamp"),
+        }
+
+    if buttons:
+        items = [item(text, buttons, None)]
+    else:
+        items = [item(part, [], None) for part in text.strip().split("\n\n") if text]
+    if data.get("custom"):
+        items.append(item(None, [], data["custom"]))
+    return items
 
 
 def _pop_through(items: list[dict[str, Any]], kind: str) -> None:
@@ -71,9 +87,7 @@ def visible_messages(
         elif name == "user":
             items.append(_user_item(event))
         elif name == "bot":
-            item = _bot_item(event)
-            if item is not None:
-                items.append(item)
+            items.extend(_bot_items(event))
         elif name == "rewind":
             _pop_through(items, _USER)
             _pop_through(items, _ACTION)

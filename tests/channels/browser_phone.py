@@ -81,7 +81,24 @@ class Phone:
     def progress(self) -> str:
         return self.page.locator("#progress-text").inner_text()
 
+    def settle(self) -> None:
+        """Wait until smooth scrolling has stopped."""
+        self.page.evaluate(
+            """() => new Promise(resolve => {
+                let last = -1, still = 0;
+                const tick = () => {
+                    const top = Math.round(window.scrollY +
+                        (document.getElementById('chat') || {scrollTop: 0}).scrollTop);
+                    still = top === last ? still + 1 : 0;
+                    last = top;
+                    still >= 5 ? resolve() : requestAnimationFrame(tick);
+                };
+                tick();
+            })"""
+        )
+
     def shot(self, name: str) -> None:
+        self.settle()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 

@@ -131,6 +131,25 @@ def test_button_payloads_show_their_title_and_silent_payloads_are_hidden():
     ]
 
 
+def test_bot_texts_are_split_into_paragraphs_as_the_channel_sent_them():
+    buttons = [{"title": "Yes", "payload": "/affirm"}]
+    events = [
+        BotUttered("Disclosure.\n\nConsent.\n"),
+        BotUttered("Ready?\n\nTap one.", data={"buttons": buttons}),
+        BotUttered(None, data={"custom": {"progress": {"step": 2, "total": 8}}}),
+        BotUttered("Step 3 of 8", data={"custom": {"kind": "step"}}),
+    ]
+    messages = visible_messages(event.as_dict() for event in events)
+    assert [(m["text"], bool(m["buttons"]), m["custom"]) for m in messages] == [
+        ("Disclosure.", False, None),
+        ("Consent.", False, None),
+        ("Ready?\n\nTap one.", True, None),
+        (None, False, {"progress": {"step": 2, "total": 8}}),
+        ("Step 3 of 8", False, None),
+        (None, False, {"kind": "step"}),
+    ]
+
+
 def test_only_the_most_recent_messages_are_returned():
     events = [UserUttered(f"m{i}") for i in range(10)]
     texts = [m["text"] for m in visible_messages((e.as_dict() for e in events), 3)]

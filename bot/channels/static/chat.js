@@ -98,9 +98,22 @@
   }
 
   // ---- Messages ----
-  function scrollToEnd() {
-    var last = el.replies.lastElementChild || el.log.lastElementChild;
-    if (last) last.scrollIntoView({ block: "end", behavior: reducedMotion() ? "auto" : "smooth" });
+  function scrollToEnd(instant) {
+    var behavior = instant || reducedMotion() ? "auto" : "smooth";
+    el.chat.scrollTo({ top: el.chat.scrollHeight, behavior: behavior });
+  }
+
+  // A reply taller than the screen is shown from its first message, so the
+  // patient reads it from the start; a short one just scrolls into view.
+  function scrollToReply(first) {
+    if (!first) return scrollToEnd(false);
+    var top = first.getBoundingClientRect().top - el.chat.getBoundingClientRect().top;
+    var replyHeight = el.chat.scrollHeight - (el.chat.scrollTop + top);
+    if (replyHeight <= el.chat.clientHeight) return scrollToEnd(false);
+    el.chat.scrollTo({
+      top: el.chat.scrollTop + top - 8,
+      behavior: reducedMotion() ? "auto" : "smooth",
+    });
   }
 
   function addMessage(sender, body) {
@@ -141,12 +154,20 @@
 
   function renderBotMessages(messages) {
     var buttons = [];
+    var first = null;
     messages.forEach(function (message) {
-      if (message.text) addMessage("bot", message.text);
+      if (message.text) {
+        var item = addMessage("bot", message.text);
+        first = first || item;
+      }
       showProgress(progressOf(message));
-      buttons = message.buttons && message.buttons.length ? message.buttons : [];
+      // A custom-only message (e.g. progress) keeps the buttons shown before it.
+      if (message.text || (message.buttons && message.buttons.length)) {
+        buttons = message.buttons || [];
+      }
     });
     showReplies(buttons);
+    return first;
   }
 
   // ---- Sending ----
@@ -214,8 +235,7 @@
     post("webhook", body).then(function (result) {
       setBusy(false);
       if (result.status === 200 && result.body) {
-        renderBotMessages(result.body.messages || []);
-        scrollToEnd();
+        scrollToReply(renderBotMessages(result.body.messages || []));
         return;
       }
       if (bubble) bubble.remove();
@@ -315,7 +335,7 @@
           el.hint.textContent = text.empty_hint;
         }
       }
-      scrollToEnd();
+      scrollToEnd(true);
     })
     .catch(function () {
       el.hint.textContent = "";
