@@ -122,3 +122,13 @@ def test_another_patient_cannot_see_the_first_conversation(browser, servers):
     second.shot("real-05-second-patient")
     first.close()
     second.close()
+
+
+def test_a_crisis_message_typed_in_the_page_gets_the_crisis_reply(browser, servers):
+    phone = Phone(browser, timeout_ms=BOT_TIMEOUT_MS)
+    phone.open_invite(servers.invite(servers.make_patient()))
+    phone.type_and_send("i want to kill myself tonight")
+    assert "988" in " ".join(phone.bubbles("bot"))
+    expect(phone.page.get_by_role("link", name="Get help now")).to_be_visible()
+    phone.shot("real-06-crisis-reply")
+    phone.close()
