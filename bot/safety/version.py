@@ -6,7 +6,7 @@ the exact rules that produced it. ``tests/safety/test_version.py`` pins the
 lexicon digest to this version so a lexicon edit cannot ship unnoticed.
 """
 
-DETECTOR_VERSION = "2026.11.2"
+DETECTOR_VERSION = "2026.11.3"
 
 # SHA-256 over common.yml, en.yml and es.yml (see bot.safety.lexicon.load_lexicon).
-LEXICON_DIGEST = "d834194e0876c02107a10271f5fd137947ebcf6a0a9d25a0185967a9e2c76c97"
+LEXICON_DIGEST = "06e854a90587b975720f7044f0a979fcd223a50d3c42251ed89c53c7b4594c35"
