@@ -32,11 +32,11 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.length_guard import full_text
 from bot.safety import CrisisDetector as Detector
 from bot.safety import Verdict, routing_intent
 
@@ -93,7 +93,7 @@ class CrisisDetector(GraphComponent):
         return training_data
 
     def _process_one(self, message: Message) -> None:
-        text = message.get(TEXT)
+        text = full_text(message)
         if not isinstance(text, str):
             return
         verdict = self._detector.scan(text)
