@@ -268,6 +268,10 @@ class PatientInput(InputChannel):
                 message = self._read_message(request, patient)
             except InputRejected as rejection:
                 return _problem(400, rejection.code)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is not None and not agent.is_ready():
+                # Rasa would drop the message silently (no model loaded).
+                return _problem(503, "not_ready")
             conversation = patient.conversation_id
             if conversation in self._in_flight:
                 return _problem(409, "busy")

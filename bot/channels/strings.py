@@ -66,6 +66,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "Something went wrong on our side. Your message is still in the box; "
             "please try again."
         ),
+        "error_not_ready": (
+            "Afterglow is not available right now. Your message is still in the "
+            "box; please try again later. If you need help now, tap Get help now."
+        ),
         "invalid_title": "This link has expired or is not valid",
         "invalid_body": (
             "Please ask your clinic for a new link. What you wrote before is safe."
@@ -128,6 +132,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "error_server": (
             "Algo falló de nuestro lado. Tu mensaje sigue en el cuadro; inténtalo "
             "de nuevo."
+        ),
+        "error_not_ready": (
+            "Afterglow no está disponible ahora. Tu mensaje sigue en el cuadro; "
+            "inténtalo más tarde. Si necesitas ayuda ahora, toca Pedir ayuda ahora."
         ),
         "invalid_title": "Este enlace caducó o no es válido",
         "invalid_body": (

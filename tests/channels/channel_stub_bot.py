@@ -7,6 +7,7 @@ reads real tracker events) and answers:
   passed on (sender id, text, metadata), for the API tests;
 * ``slow``: waits before answering (to overlap two requests);
 * ``fail``: raises;
+* ``POST /stub/ready {"ready": false}`` makes it act as if no model were loaded;
 * anything else: the next step of a short scripted reflection, with "Step N
   of 8" texts and quick-reply buttons on the first question.
 
@@ -28,7 +29,9 @@ from rasa.core.channels.channel import UserMessage, register  # noqa: E402
 from rasa.core.tracker_store import InMemoryTrackerStore  # noqa: E402
 from rasa.shared.core.domain import Domain  # noqa: E402
 from rasa.shared.core.events import BotUttered, UserUttered  # noqa: E402
-from sanic import Sanic  # noqa: E402
+from sanic import Sanic, response  # noqa: E402
+from sanic.request import Request  # noqa: E402
+from sanic.response import HTTPResponse  # noqa: E402
 
 from bot.channels.patient import PatientInput  # noqa: E402
 from bot.store import Database  # noqa: E402
@@ -59,6 +62,10 @@ class StubAgent:
     def __init__(self) -> None:
         self.tracker_store = InMemoryTrackerStore(Domain.empty())
         self.domain = None  # no model: payload intents are not checked
+        self.ready = True
+
+    def is_ready(self) -> bool:
+        return self.ready
 
     async def handle_message(self, message: UserMessage) -> None:
         tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
@@ -75,8 +82,7 @@ class StubAgent:
             tracker.update(BotUttered(text, data={"buttons": buttons}))
         await self.tracker_store.save(tracker)
 
-    @staticmethod
-    async def _replies(message: UserMessage, tracker: Any) -> list:
+    async def _replies(self, message: UserMessage, tracker: Any) -> list:
         text = message.text or ""
         if text.startswith("echo"):
             echo = {
@@ -104,6 +110,13 @@ def build_app(database_url: str, start_payload: str | None = None) -> Sanic:
     database.create_schema()
     channel = PatientInput(database=database, start_payload=start_payload)
     register([channel], app, route="/webhooks/")
+
+    @app.post("/stub/ready")
+    async def set_ready(request: Request) -> HTTPResponse:
+        # Test-only switch: pretend the model is (not) loaded.
+        app.ctx.agent.ready = bool(request.json["ready"])
+        return response.json({"ready": app.ctx.agent.ready})
+
     return app
 
 

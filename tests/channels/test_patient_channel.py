@@ -326,6 +326,17 @@ def test_a_bot_failure_is_a_500_without_details(stub_server):
     assert echo(send(client, stub_server, {"message": "echo recovered"}))
 
 
+def test_without_a_loaded_model_messages_get_503_not_silence(stub_server):
+    client = signed_in(stub_server)
+    httpx.post(stub_server.base_url + "/stub/ready", json={"ready": False})
+    try:
+        reply = send(client, stub_server, {"message": "echo anyone there?"})
+    finally:
+        httpx.post(stub_server.base_url + "/stub/ready", json={"ready": True})
+    assert (reply.status_code, reply.json()) == (503, {"error": "not_ready"})
+    assert echo(send(client, stub_server, {"message": "echo back again"}))
+
+
 def test_only_the_known_static_files_are_served(stub_server):
     css = httpx.get(stub_server.url("static/chat.css"), timeout=10)
     assert css.headers["content-type"].startswith("text/css")
