@@ -258,6 +258,13 @@ class DocAnalysis:
             for hit in candidates
             if not hit.rule.is_exception and not self._suppressed(hit)
         ]
+        # Risk readings the speaker explicitly denies ("I'm not suicidal") or says
+        # are over: the learned layer must not override these (see classifier).
+        self.denials = [
+            hit
+            for hit in candidates
+            if not hit.rule.is_exception and hit not in self.risks and self._denied(hit)
+        ]
 
     # -- preparation ----------------------------------------------------------
 
@@ -388,6 +395,16 @@ class DocAnalysis:
         if "needs_speaker" in gates and not self._speaker_in_sentence(hit):
             return True
         return False
+
+    def _denied(self, hit: Hit) -> bool:
+        """The negation or resolved gate of ``hit``'s rule applies to it."""
+        gates = hit.rule.gates
+        if "negation" in gates and (
+            self._negated_before(hit) or self._denied_after(hit)
+        ):
+            return True
+        signals = self.sentence_signals.get(hit.sentence, frozenset())
+        return "resolved" in gates and "resolved" in signals
 
     def _negated_before(self, hit: Hit) -> bool:
         negation = self.lexicon.negation

@@ -13,6 +13,14 @@ Pipeline for one message:
    signals such as a timeline, means or distress occur near a finding, or in
    the previous messages (``context``) for conversation-scoped adjustments.
 5. The highest finding decides level and category.
+6. The learned layer (:mod:`bot.safety.classifier`) may raise a verdict below
+   ``high`` when its risk probability passes its cross-validated threshold: a
+   lexicon ``none`` up to the classifier's level, a lexicon finding by one
+   level at most (never for past attempts, dissociation or medical
+   emergencies, whose level the lexicon derives from recency and duration);
+   never above ``high`` (imminent needs lexicon evidence), and never when the
+   lexicon found an explicit denial or a resolved-ideation statement in the
+   message ("I'm not suicidal").
 
 ``scan`` never raises: if analysis fails the keyword fallback in ``common.yml``
 decides, and the failure is logged without the message text.
@@ -31,6 +39,7 @@ from threading import Lock
 
 from bot.nlp import get_nlp
 from bot.safety.analysis import DocAnalysis, Hit, LanguageMatcher, outermost
+from bot.safety.classifier import MAX_CLASSIFIER_LEVEL, RiskClassifier
 from bot.safety.lexicon import Adjustment, Lexicon, load_lexicon
 from bot.safety.normalise import NormalisedText, Normaliser, strip_accents
 from bot.safety.verdict import CATEGORY_PRIORITY, Evidence, Level, Verdict
@@ -82,6 +91,7 @@ class Analysis:
     normalised: NormalisedText
     risks: list[Hit]
     signals: SignalIndex
+    denials: list[Hit]
 
 
 class CrisisDetector:
@@ -89,9 +99,11 @@ class CrisisDetector:
 
     Args:
         lexicon: a loaded lexicon; defaults to the packaged one.
+        classifier: use the learned second layer (trained on first use per
+            lexicon, then cached for the process).
     """
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, classifier: bool = True) -> None:
         self.lexicon = lexicon or load_lexicon()
         self.version = DETECTOR_VERSION
         replacements: dict[str, str] = {}
@@ -114,6 +126,9 @@ class CrisisDetector:
             return word in words or any(word in table for table in tables)
 
         self.normaliser = Normaliser(replacements, emoji, is_known)
+        self.classifier: RiskClassifier | None = None
+        if classifier:
+            self.classifier = _trained_classifier(self.lexicon.digest, self.normaliser)
         self._context_cache: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._lock = Lock()
         # Scans answered by the keyword fallback because analysis failed. Tests
@@ -171,6 +186,50 @@ class CrisisDetector:
 
     def _scan_chunk(self, text: str, offset: int, context: Sequence[str]) -> Verdict:
         analysis = self._analyse(text)
+        verdict = self._lexicon_verdict(analysis, offset, context)
+        return self._second_layer(analysis, offset, verdict)
+
+    def _second_layer(
+        self, analysis: Analysis, offset: int, verdict: Verdict
+    ) -> Verdict:
+        """Raise the lexicon verdict when the classifier is confident (see module doc)."""
+        classifier = self.classifier
+        if (
+            classifier is None
+            or verdict.level >= MAX_CLASSIFIER_LEVEL
+            or analysis.denials
+        ):
+            return verdict
+        normalised = analysis.normalised
+        prediction = classifier.predict_normalised(normalised.text)
+        if not classifier.fires(prediction) or prediction.level <= verdict.level:
+            return verdict
+        level = prediction.level
+        if verdict.flagged:
+            # The lexicon saw the risk and rated it: the level of a past attempt
+            # follows its recency, and otherwise the classifier may add one level.
+            if verdict.category in _LEXICON_RATED:
+                return verdict
+            level = min(level, Level(verdict.level + 1))
+        start, end = normalised.to_original(prediction.start, prediction.end)
+        evidence = Evidence(
+            rule=f"classifier.{level.label}",
+            text=normalised.original[start:end],
+            start=start + offset,
+            end=end + offset,
+        )
+        return Verdict(
+            level=level,
+            category=verdict.category or _CLASSIFIER_CATEGORY[level],
+            evidence=(evidence, *verdict.evidence)[:MAX_EVIDENCE],
+            language=verdict.language,
+            detector_version=self.version,
+        )
+
+    def _lexicon_verdict(
+        self, analysis: Analysis, offset: int, context: Sequence[str]
+    ) -> Verdict:
+        text = analysis.normalised.original
         findings = self._adjust(analysis, context)
         if not findings:
             return Verdict(
@@ -201,6 +260,7 @@ class CrisisDetector:
             matcher.analyse(normalised.text) for matcher in self._matchers.values()
         ]
         cues = [hit for doc in docs for hit in doc.cues]
+        denials = [hit for doc in docs for hit in doc.denials]
         candidates = [hit for doc in docs for hit in doc.risks]
         window = self.lexicon.window_chars
         everything = SignalIndex(cues + candidates)
@@ -212,7 +272,9 @@ class CrisisDetector:
             is not None
         ]
         # Contained findings are not reported but still count as signals.
-        return Analysis(normalised, outermost(valid), SignalIndex(cues + valid))
+        return Analysis(
+            normalised, outermost(valid), SignalIndex(cues + valid), denials
+        )
 
     def _adjust(self, analysis: Analysis, context: Sequence[str]) -> list[Finding]:
         findings = []
@@ -297,6 +359,30 @@ class CrisisDetector:
 @lru_cache(maxsize=1)
 def _shared_detector() -> CrisisDetector:
     return CrisisDetector()
+
+
+# Category reported when only the classifier flags a message.
+_CLASSIFIER_CATEGORY = {
+    Level.LOW: "passive_si",
+    Level.MODERATE: "explicit_si",
+    Level.HIGH: "explicit_si",
+}
+# Categories whose level the lexicon derives from structure (recency, duration).
+_LEXICON_RATED = frozenset(
+    {"past_history", "persistent_dissociation", "medical_emergency"}
+)
+_CLASSIFIERS: dict[str, RiskClassifier] = {}
+_CLASSIFIER_LOCK = Lock()
+
+
+def _trained_classifier(lexicon_digest: str, normaliser: Normaliser) -> RiskClassifier:
+    """The classifier for this lexicon's normaliser, trained once per process."""
+    with _CLASSIFIER_LOCK:
+        classifier = _CLASSIFIERS.get(lexicon_digest)
+        if classifier is None:
+            classifier = RiskClassifier.train(lambda t: normaliser.normalise(t).text)
+            _CLASSIFIERS[lexicon_digest] = classifier
+        return classifier
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

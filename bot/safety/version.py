@@ -3,10 +3,15 @@
 Bump :data:`DETECTOR_VERSION` whenever detector code or any lexicon file changes
 behaviour; every verdict records it, so an escalation can always be traced to
 the exact rules that produced it. ``tests/safety/test_version.py`` pins the
-lexicon digest to this version so a lexicon edit cannot ship unnoticed.
+lexicon digest (and the classifier corpus digest) to this version so a lexicon
+or corpus edit cannot ship unnoticed.
 """
 
-DETECTOR_VERSION = "2026.11.3"
+DETECTOR_VERSION = "2026.11.4"
 
 # SHA-256 over common.yml, en.yml and es.yml (see bot.safety.lexicon.load_lexicon).
 LEXICON_DIGEST = "06e854a90587b975720f7044f0a979fcd223a50d3c42251ed89c53c7b4594c35"
+
+# SHA-256 prefix over the classifier corpus (bot/safety/data/train.jsonl, dev.jsonl;
+# see bot.safety.classifier.corpus_digest): retraining changes verdicts too.
+CORPUS_DIGEST = "30888ad5358bc73d"

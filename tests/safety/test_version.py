@@ -10,3 +10,15 @@ def test_lexicon_digest_matches_the_released_version():
         f"the lexicon changed: bump DETECTOR_VERSION (now {DETECTOR_VERSION}) and "
         f"set LEXICON_DIGEST = {digest!r} in bot/safety/version.py"
     )
+
+
+def test_classifier_corpus_digest_matches_the_released_version():
+    from bot.safety.classifier import corpus_digest
+    from bot.safety.version import CORPUS_DIGEST
+
+    digest = corpus_digest()
+    assert digest == CORPUS_DIGEST, (
+        f"the classifier corpus changed: bump DETECTOR_VERSION (now "
+        f"{DETECTOR_VERSION}) and set CORPUS_DIGEST = {digest!r} in "
+        "bot/safety/version.py"
+    )
