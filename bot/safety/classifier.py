@@ -87,10 +87,9 @@ def char_ngrams(text: str) -> list[str]:
         padded = f" {word} "
         length = len(padded)
         for n in range(2, 6):
-            if length < n:
-                grams.append(padded)
+            grams.extend(padded[i : i + n] for i in range(max(1, length - n + 1)))
+            if length <= n:  # a short word counts once (scikit-learn does the same)
                 break
-            grams.extend(padded[i : i + n] for i in range(length - n + 1))
     return grams
 
 
@@ -229,9 +228,16 @@ class RiskClassifier:
         intercept = np.full(len(LEVELS), -1e9)
         weights[:, 0] = risk_head.coef_[0]
         intercept[0] = risk_head.intercept_[0]
-        for row, label in enumerate(level_head.classes_):
-            weights[:, int(label)] = level_head.coef_[row]
-            intercept[int(label)] = level_head.intercept_[row]
+        classes = [int(label) for label in level_head.classes_]
+        if len(classes) == 2:  # binary: one row of coefficients, for classes[1]
+            weights[:, classes[1]] = level_head.coef_[0]
+            intercept[classes[1]] = level_head.intercept_[0]
+            weights[:, classes[0]] = -level_head.coef_[0]
+            intercept[classes[0]] = -level_head.intercept_[0]
+        else:
+            for row, label in enumerate(classes):
+                weights[:, label] = level_head.coef_[row]
+                intercept[label] = level_head.intercept_[row]
         blocks = []
         offset = 0
         for vectorizer, matrix in zip(vectorizers, matrices, strict=True):
