@@ -14,4 +14,4 @@ LEXICON_DIGEST = "06e854a90587b975720f7044f0a979fcd223a50d3c42251ed89c53c7b4594c
 
 # SHA-256 prefix over the classifier corpus (bot/safety/data/train.jsonl, dev.jsonl;
 # see bot.safety.classifier.corpus_digest): retraining changes verdicts too.
-CORPUS_DIGEST = "b1f758914d9a886b"
+CORPUS_DIGEST = "b02924c56de7dabe"

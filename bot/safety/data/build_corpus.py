@@ -540,6 +540,296 @@ NONE = [
     ("retracting what i typed earlier, it was a song lyric", ["retraction"]),
     ("ignore that, my kid grabbed my phone", ["retraction"]),
 ]
+IM2 = [
+    (
+        "i emptied both bottles into my hand and swallowed them",
+        "plan_means",
+        ["attempt"],
+    ),
+    (
+        "mixed all my benzos with a fifth of whiskey, getting sleepy now",
+        "plan_means",
+        ["attempt"],
+    ),
+    (
+        "i'm in the car at the quarry edge with the engine on, not coming back",
+        "plan_means",
+        ["attempt"],
+    ),
+    ("did it. took the lot. just wanted someone to know", "plan_means", ["attempt"]),
+    (
+        "the knife is in my hand and i'm doing it in the bath tonight",
+        "plan_means",
+        ["means"],
+    ),
+    (
+        "i'm in the woods with a rope and i found a strong branch",
+        "plan_means",
+        ["means"],
+    ),
+    (
+        "when my shift ends at 6 i'm going to the overpass, i've decided",
+        "plan_means",
+        ["timeline"],
+    ),
+    ("i'll be dead by morning, i've made sure of it", "explicit_si", ["timeline"]),
+    ("love you all. don't blame yourselves. bye", "goodbye", []),
+    (
+        "please look after my cats, i won't be around after tonight",
+        "goodbye",
+        ["timeline"],
+    ),
+    (
+        "he's foaming at the mouth and won't wake up, what do i do",
+        "medical_emergency",
+        [],
+    ),
+    (
+        "my heart is racing and i'm going numb and my vision is going dark",
+        "medical_emergency",
+        [],
+    ),
+    ("i just drank a bottle of bleach", "plan_means", ["attempt"]),
+    (
+        "injected everything i had left, feels like my chest is tightening",
+        "plan_means",
+        ["attempt"],
+    ),
+    (
+        "me tomé como treinta pastillas para dormir hace un rato",
+        "plan_means",
+        ["es", "attempt"],
+    ),
+    ("estoy en la azotea y voy a saltar", "plan_means", ["es", "attempt"]),
+]
+HI2 = [
+    (
+        "i've been hoarding my mom's sleeping meds in a sock drawer",
+        "plan_means",
+        ["preparation"],
+    ),
+    ("i keep checking how high my balcony is and leaning over", "plan_means", []),
+    (
+        "ordered a helium tank online, i know what it's for",
+        "plan_means",
+        ["preparation"],
+    ),
+    ("i've been practicing tying knots, you know why", "plan_means", ["preparation"]),
+    (
+        "deleted all my social media and paid off my debts so nobody is left with a mess",
+        "goodbye",
+        ["preparation"],
+    ),
+    (
+        "i'm going to off myself eventually, it's just a matter of time",
+        "explicit_si",
+        ["intent"],
+    ),
+    ("i've decided i'm not going to be alive by christmas", "explicit_si", ["intent"]),
+    ("i sliced my arm up in the shower yesterday", "self_harm", []),
+    (
+        "i've been hitting myself in the head with my fists every night this week",
+        "self_harm",
+        [],
+    ),
+    ("starving myself on purpose for 4 days to punish myself", "self_harm", []),
+    ("i'm going to make my boss pay, i've been following him home", "harm_others", []),
+    (
+        "i choked my brother last night during a fight and i didn't want to stop",
+        "harm_others",
+        [],
+    ),
+    (
+        "got out of the psych ward two weeks ago after trying to jump",
+        "past_history",
+        [],
+    ),
+    ("i overdosed in october and nobody here knows", "past_history", []),
+    (
+        "which would be quicker, pills or the river? i'm done with everything",
+        "method_seeking",
+        [],
+    ),
+    (
+        "how many of these oxys would stop my heart, i can't take this pain anymore",
+        "method_seeking",
+        [],
+    ),
+    ("i keep thinking about stepping in front of the 8:15 express", "plan_means", []),
+    ("i have a plan and the means, i just need to pick a day", "plan_means", []),
+    ("me he estado cortando las piernas todas las noches", "self_harm", ["es"]),
+    ("tengo una pistola en casa y pienso en usarla conmigo", "plan_means", ["es"]),
+]
+MO2 = [
+    ("i fantasize about not existing every single night", "explicit_si", []),
+    (
+        "my brain keeps telling me to kill myself and i'm so tired of fighting it",
+        "explicit_si",
+        [],
+    ),
+    ("i want my life to be over", "explicit_si", []),
+    ("i genuinely want to be dead, this isn't a metaphor", "explicit_si", []),
+    ("been having thoughts of taking my own life", "explicit_si", []),
+    ("the idea of suicide keeps creeping back", "explicit_si", []),
+    ("wanting to die is my default setting lately", "explicit_si", []),
+    ("everything in me wants to die right now", "explicit_si", []),
+    ("i'm craving pain, i want to scratch until i bleed", "self_harm", []),
+    ("the urge to slice my skin won't leave", "self_harm", []),
+    ("i want to relapse on cutting so bad", "self_harm", []),
+    (
+        "i get images of stabbing my husband and i'm terrified i'm a monster",
+        "harm_others",
+        [],
+    ),
+    ("how much acetaminophen causes liver failure", "method_seeking", []),
+    ("what's the quickest way to die without pain", "method_seeking", []),
+    ("how many volts would kill a person", "method_seeking", []),
+    (
+        "the world still looks flat and fake and it's been four days since the infusion",
+        "persistent_dissociation",
+        [],
+    ),
+    (
+        "i'm hearing whispering that isn't there since friday's session",
+        "persistent_dissociation",
+        [],
+    ),
+    (
+        "cancel all my appointments, i'm done with treatment, nothing will fix me",
+        "hopelessness",
+        [],
+    ),
+    ("i once tried to end it, not ready to talk about when", "past_history", []),
+    ("kinda suicidal today ngl", "explicit_si", ["slang"]),
+    ("i wanna unalive so bad", "explicit_si", ["slang"]),
+    ("ive been wanting to die alot latley", "explicit_si", ["typo"]),
+    ("ya no quiero vivir, quiero morir", "explicit_si", ["es"]),
+    ("me dan ganas de quitarme la vida", "explicit_si", ["es"]),
+    ("quisiera estar muerto de verdad", "explicit_si", ["es"]),
+]
+LO2 = [
+    ("i wouldn't be sad if a doctor told me i had a month left", "passive_si", []),
+    ("some mornings i'm disappointed i woke up", "passive_si", []),
+    (
+        "it'd be nice to just stop existing for a while, maybe for good",
+        "passive_si",
+        [],
+    ),
+    ("i feel like i'm just taking up space", "passive_si", []),
+    ("if i vanished nobody would look for me", "passive_si", []),
+    ("i think my kids would do better without a mess like me", "passive_si", []),
+    (
+        "i'm not going to do anything but i don't want to be alive",
+        "passive_si",
+        ["negation_positive"],
+    ),
+    ("honestly death doesn't scare me, it sounds restful", "passive_si", []),
+    (
+        "i'm over living, not gonna act on it though",
+        "passive_si",
+        ["negation_positive"],
+    ),
+    ("i keep hoping i'll get sick and not recover", "passive_si", []),
+    ("everything feels pointless and i'm so tired of trying", "hopelessness", []),
+    ("nothing will ever be okay again", "hopelessness", []),
+    ("i have nothing to look forward to, ever", "hopelessness", []),
+    ("i just want to give up on all of it", "hopelessness", []),
+    ("i'm at the end of my rope", "hopelessness", []),
+    ("make it all stop please", "hopelessness", []),
+    ("i want off this ride, i'm done", "hopelessness", []),
+    (
+        "when i was in college i swallowed a bottle of pills, that was 15 years ago",
+        "past_history",
+        [],
+    ),
+    ("cuál es el puente más alto de la ciudad", "method_seeking", ["es"]),
+    ("a veces quisiera no despertar", "passive_si", ["es"]),
+    ("siento que sobro en este mundo", "passive_si", ["es"]),
+    ("todo me da igual, ya no tiene caso", "hopelessness", ["es"]),
+    ("me gustaría desaparecer y que nadie me buscara", "passive_si", ["es"]),
+    ("no sé para qué sigo", "hopelessness", ["es"]),
+]
+NONE2 = [
+    ("my kid is going to be the death of me, he painted the dog", ["idiom"]),
+    ("dead on my feet after a double shift", ["idiom"]),
+    ("i'll die if i have to hear that song again", ["idiom"]),
+    ("we killed it at trivia night", ["idiom"]),
+    ("i'm literally dying in this humidity", ["idiom"]),
+    ("my boss is going to end me if the report is late", ["idiom"]),
+    ("the kids are driving me to an early grave lol", ["idiom"]),
+    ("i bombed the presentation, i want to crawl into a hole", ["idiom"]),
+    ("i'm so done with winter", ["idiom"]),
+    ("shoot, i forgot my water bottle at the clinic", ["idiom", "neutral"]),
+    ("this diet is slowly killing my spirit haha", ["idiom"]),
+    ("that joke killed, everyone laughed", ["idiom"]),
+    ("i'm about to lose my mind over this printer", ["idiom"]),
+    ("me quiero morir de la vergüenza jaja", ["es", "idiom"]),
+    ("estoy muerta de cansancio después del turno", ["es", "idiom"]),
+    ("i have zero urges to hurt myself these days", ["negation"]),
+    ("no plan, no intent, no thoughts of suicide, just grief", ["negation"]),
+    ("i'm safe. the thoughts from last winter never came back", ["negation"]),
+    ("i thought about dying a lot before ketamine, not anymore", ["negation"]),
+    ("to be clear i don't want to end my life, i want my life to change", ["negation"]),
+    ("i haven't cut since june and i'm proud", ["negation"]),
+    ("nope, no self harm this week", ["negation"]),
+    ("ya no pienso en la muerte como antes", ["es", "negation"]),
+    (
+        "my aunt swallowed a bunch of pills last night and she's in the icu",
+        ["third_party"],
+    ),
+    (
+        "my neighbour keeps threatening to kill himself, should i call someone?",
+        ["third_party"],
+    ),
+    (
+        "my son wrote a goodbye note at school, we're getting him help today",
+        ["third_party"],
+    ),
+    ("my best friend's dad shot himself when we were kids", ["third_party"]),
+    ("my wife's sister relapsed on cutting, we're supporting her", ["third_party"]),
+    ("el hijo de mi vecina se suicidó, fue horrible", ["es", "third_party"]),
+    ("we read a poem about wanting to die in english class", ["media"]),
+    ("the villain poisons the king in act three", ["media"]),
+    ("documentary on the opioid crisis, so many overdoses", ["media"]),
+    ("that anime where the character jumps off the roof wrecked me", ["media"]),
+    ("what percentage of people with depression attempt suicide?", ["educational"]),
+    ("how is lethality assessed in a crisis evaluation?", ["educational"]),
+    ("how many mg of ketamine do you usually give per kg?", ["educational"]),
+    ("can i take my xanax the night before the infusion?", ["educational"]),
+    ("what does the c-ssrs screener ask?", ["educational"]),
+    (
+        "is it true ketamine can help with suicidal ideation within hours?",
+        ["educational"],
+    ),
+    (
+        "i felt my body melt away and i was just light for a while, then i came back",
+        ["ketamine_experience"],
+    ),
+    (
+        "had a near death kind of feeling in the session, my guide said that's common",
+        ["ketamine_experience"],
+    ),
+    (
+        "during the infusion i watched myself from the ceiling, gone by the car ride home",
+        ["ketamine_experience"],
+    ),
+    ("it felt like dying but gentle, i'm totally fine now", ["ketamine_experience"]),
+    ("i'm running 10 min late for my infusion", ["neutral"]),
+    ("can my husband sit with me during the session?", ["neutral"]),
+    ("the headache after the session went away with water and rest", ["neutral"]),
+    ("i'm so sad my dog is old and sick", ["neutral"]),
+    ("rough week, but i called my sister and went for a walk", ["neutral"]),
+    ("my mood score was 4 today, better than last week", ["neutral"]),
+    ("i'm grieving my dad, it comes in waves", ["neutral"]),
+    ("i just want this pain in my knee to end", ["neutral"]),
+    ("i want this winter to be over already", ["neutral"]),
+    ("what's the point of taking vitamins with my meds?", ["neutral"]),
+    ("i took 2 melatonin and slept great", ["neutral"]),
+    ("i took more of my allergy pills than usual because of the pollen", ["neutral"]),
+    ("¿a qué hora abre la clínica mañana?", ["es", "neutral"]),
+    ("me siento cansado pero tranquilo después de la sesión", ["es", "neutral"]),
+]
+
 FRAMES_PRE = [
     "",
     "",
@@ -623,11 +913,11 @@ def _variants(
 
 def build() -> tuple[list[dict], list[dict]]:
     rng = random.Random(SEED)
-    cores = [(t, "imminent", c, g) for t, c, g in IM]
-    cores += [(t, "high", c, g) for t, c, g in HI]
-    cores += [(t, "moderate", c, g) for t, c, g in MO]
-    cores += [(t, "low", c, g) for t, c, g in LO]
-    cores += [(t, "none", None, g) for t, g in NONE]
+    cores = [(t, "imminent", c, g) for t, c, g in IM + IM2]
+    cores += [(t, "high", c, g) for t, c, g in HI + HI2]
+    cores += [(t, "moderate", c, g) for t, c, g in MO + MO2]
+    cores += [(t, "low", c, g) for t, c, g in LO + LO2]
+    cores += [(t, "none", None, g) for t, g in NONE + NONE2]
     # The ordinary sentences that pad long messages are negatives on their own.
     for filler in LONG_FILLERS:
         cores += [
