@@ -40,6 +40,11 @@ from bot.components.length_guard import full_text
 from bot.safety import CrisisDetector as Detector
 from bot.safety import Verdict, routing_intent
 
+# Message metadata key under which a channel passes earlier user messages.
+RECENT_MESSAGES_KEY = "afterglow_recent_user_messages"
+MAX_CONTEXT_MESSAGES = 5
+MAX_CONTEXT_CHARS = 4000
+
 logger = logging.getLogger(__name__)
 
 CRISIS_KEY = "crisis"
@@ -96,7 +101,7 @@ class CrisisDetector(GraphComponent):
         text = full_text(message)
         if not isinstance(text, str):
             return
-        verdict = self._detector.scan(text)
+        verdict = self._detector.scan(text, recent_messages(message))
         message.set(CRISIS_KEY, verdict.to_dict(), add_to_output=True)
         intent = routing_intent(verdict)
         if intent is None:
@@ -112,6 +117,21 @@ class CrisisDetector(GraphComponent):
         entities = list(message.get(ENTITIES) or [])
         entities.extend(_entities(verdict))
         message.set(ENTITIES, entities, add_to_output=True)
+
+
+def recent_messages(message: Message) -> list[str]:
+    """The patient's previous messages, as the patient channel attached them.
+
+    The channel reads them from the tracker on the server; context can only
+    raise a verdict (method-seeking after distress), never lower it.
+    """
+    metadata = message.get("metadata") or {}
+    recent = metadata.get(RECENT_MESSAGES_KEY) if isinstance(metadata, dict) else None
+    if not isinstance(recent, list):
+        return []
+    return [item[:MAX_CONTEXT_CHARS] for item in recent if isinstance(item, str)][
+        -MAX_CONTEXT_MESSAGES:
+    ]
 
 
 def _entities(verdict: Verdict) -> list[dict[str, Any]]:

@@ -44,3 +44,23 @@ def test_risk_after_the_cut_is_still_flagged(tmp_path):
     message = Message(data={TEXT: filler + "I have decided to kill myself tonight."})
     [message] = detector.process(guard.process([message]))
     assert message.get(INTENT)["name"] == "crisis_imminent"
+
+
+def test_recent_messages_from_the_channel_give_context(tmp_path):
+    from bot.components.crisis_detector import RECENT_MESSAGES_KEY
+
+    detector = _create(CrisisDetector, tmp_path)
+    question = "which bridges near me are the tallest?"
+    alone = Message(data={TEXT: question})
+    after_distress = Message(
+        data={
+            TEXT: question,
+            "metadata": {
+                RECENT_MESSAGES_KEY: ["I lost my job and I can't take this anymore"]
+            },
+        }
+    )
+    detector.process([alone, after_distress])
+    alone_level = (alone.get("crisis") or {}).get("level", "none")
+    assert after_distress.get("crisis")["level"] in ("high", "imminent")
+    assert alone_level in ("none", "low")
