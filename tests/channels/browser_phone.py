@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_AVAILABLE = Path(CHROMIUM).exists()
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_AVAILABLE  # noqa: F401
+
 PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "chat"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,17 +17,12 @@ import pytest
 
 from bot.channels.invites import create_invite
 from bot.store import Clinician, Database, Patient
+from tests.e2e.stack import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STUB_BOT = Path(__file__).resolve().parent / "channel_stub_bot.py"
 SECRET_KEY = "test-secret-key-for-the-patient-channel-0123456789"
 _patient_numbers = itertools.count(1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

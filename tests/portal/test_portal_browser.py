@@ -3,7 +3,6 @@ acknowledge an escalation. Screenshots go to test-artifacts/portal/."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -12,33 +11,18 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_AVAILABLE, free_port
 from tests.portal.conftest import EMAILS, World, make_world
 from tests.portal.portal_seed import PASSWORDS
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+        not CHROMIUM_AVAILABLE, reason="needs Debian's chromium at /usr/bin/chromium"
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -67,7 +51,7 @@ def page():  # noqa: ANN201
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.problems = []  # console errors, CSP violations, failed requests
