@@ -119,6 +119,10 @@ _HOUR_UNITS = {
 }
 _RELATIVE = (
     (re.compile(r"\b(just now|just had|an hour ago|earlier today)\b"), 1.0),
+    (re.compile(r"\b(a couple|couple) (of )?hours?\b"), 2.0),
+    (re.compile(r"\b(a few|few|several) hours?\b"), 3.0),
+    (re.compile(r"\b(a couple|couple) (of )?days?\b"), 48.0),
+    (re.compile(r"\b(a few|few|several) days?\b"), 72.0),
     (re.compile(r"\bthis morning\b"), 6.0),
     (re.compile(r"\bthis afternoon\b"), 3.0),
     (re.compile(r"\blast night\b"), 14.0),

@@ -68,6 +68,9 @@ def test_out_of_range_rating_is_reported():
         ("hace 2 días", 48),
         ("5", 5),
         ("30 minutes", 0.5),
+        ("a few hours ago", 3),
+        ("couple of hours", 2),
+        ("a few days ago", 72),
     ],
 )
 def test_time_since_infusion(text, hours):
