@@ -32,13 +32,13 @@ from rasa.core.channels.channel import (
     InputChannel,
     UserMessage,
 )
-from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import page
+from bot.channels.context import recent_user_texts
 from bot.channels.history import visible_messages
 from bot.channels.invites import InviteError, verify_invite
 from bot.channels.messages import (
@@ -54,7 +54,7 @@ from bot.channels.sessions import (
     revoke_device_session,
     start_device_session,
 )
-from bot.components.crisis_detector import MAX_CONTEXT_MESSAGES, RECENT_MESSAGES_KEY
+from bot.components.crisis_detector import RECENT_MESSAGES_KEY
 from bot.config import ClinicConfig, get_config
 from bot.secrets import get_secret_key
 from bot.store import Database, get_database
@@ -279,7 +279,7 @@ class PatientInput(InputChannel):
                 return _problem(409, "busy")
             self._in_flight.add(conversation)
             try:
-                recent = await _recent_user_texts(agent, conversation)
+                recent = await recent_user_texts(agent, conversation)
                 if recent:
                     message.metadata[RECENT_MESSAGES_KEY] = recent
                 await on_new_message(message)
@@ -340,27 +340,3 @@ class PatientInput(InputChannel):
             )
 
         return patient_chat
-
-
-async def _recent_user_texts(agent: Any, conversation_id: str) -> list[str]:
-    """The patient's last messages, read on the server, for the crisis check.
-
-    Context lets the detector see method-seeking that follows distress in an
-    earlier message. Any failure just means no context.
-    """
-    tracker_store = getattr(agent, "tracker_store", None)
-    if tracker_store is None:
-        return []
-    try:
-        tracker = await tracker_store.retrieve(conversation_id)
-    except Exception:  # noqa: BLE001 - context is a bonus, never a blocker
-        logger.warning("patient channel: could not read recent messages")
-        return []
-    if tracker is None:
-        return []
-    texts = [
-        event.text
-        for event in tracker.events
-        if isinstance(event, UserUttered) and isinstance(event.text, str)
-    ]
-    return texts[-MAX_CONTEXT_MESSAGES:]

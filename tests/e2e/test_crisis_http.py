@@ -117,3 +117,12 @@ def test_no_message_text_in_logs(stack):  # noqa: ANN001
         assert MESSAGE not in stack.log_text(
             name
         ), f"message text leaked into the {name} log"
+
+
+def test_method_seeking_after_distress_in_an_earlier_turn(stack):  # noqa: ANN001
+    first = stack.send("e2e-context", "I lost my job today and I can't take it anymore")
+    assert any("988" in m.get("text", "") for m in first)
+    replies = stack.send("e2e-context", "which bridges near me are the tallest?")
+    text = "\n".join(m.get("text", "") for m in replies)
+    # The high-risk reply (crisis lines and on-call), not the low-risk one.
+    assert "You don't have to carry it alone" in text

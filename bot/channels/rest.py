@@ -1,0 +1,53 @@
+"""Rasa's REST channel plus crisis context: the development and test channel.
+
+Same URL and behaviour as the stock ``rest`` channel (it authenticates nobody,
+so it stays on loopback and is off in production); it only adds the sender's
+recent messages, read from the tracker store, for the crisis detector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
+
+from bot.channels.context import recent_user_texts
+from bot.components.crisis_detector import RECENT_MESSAGES_KEY
+
+
+class RestWithContextInput(RestInput):
+    """``/webhooks/rest/webhook`` with server-side crisis context."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._app: Any = None
+
+    async def attach_context(self, message: UserMessage) -> UserMessage:
+        """Add the sender's recent messages (from the tracker store) to ``message``."""
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        recent = await recent_user_texts(agent, message.sender_id)
+        if recent:
+            message.metadata = {**(message.metadata or {}), RECENT_MESSAGES_KEY: recent}
+        return message
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        async def with_context(message: UserMessage) -> None:
+            await on_new_message(await self.attach_context(message))
+
+        blueprint = super().blueprint(with_context)
+
+        @blueprint.listener("before_server_start")
+        async def remember_app(app: Any, _loop: Any) -> None:
+            # The agent lives on the app; the message handler gets no request.
+            self._app = app
+
+        return blueprint

@@ -1,0 +1,57 @@
+"""The development REST channel adds server-side crisis context."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.channels.context import recent_user_texts
+from bot.channels.rest import RestWithContextInput
+from bot.components.crisis_detector import RECENT_MESSAGES_KEY
+
+
+class _Agent:
+    def __init__(self, store) -> None:  # noqa: ANN001
+        self.tracker_store = store
+
+
+class _App:
+    def __init__(self, agent) -> None:  # noqa: ANN001
+        self.ctx = type("Ctx", (), {"agent": agent})()
+
+
+def _store_with(*texts: str) -> InMemoryTrackerStore:
+    store = InMemoryTrackerStore(Domain.empty())
+    tracker = DialogueStateTracker.from_events("p1", [UserUttered(t) for t in texts])
+    asyncio.run(store.save(tracker))
+    return store
+
+
+def test_recent_texts_come_from_the_tracker_store():
+    agent = _Agent(_store_with(*[f"message {i}" for i in range(8)]))
+    recent = asyncio.run(recent_user_texts(agent, "p1"))
+    assert recent == [f"message {i}" for i in range(3, 8)]
+    assert asyncio.run(recent_user_texts(_Agent(None), "p1")) == []
+    assert asyncio.run(recent_user_texts(object(), "p1")) == []
+
+
+def test_rest_channel_keeps_its_url_and_attaches_context():
+    assert RestWithContextInput.name() == "rest"
+    channel = RestWithContextInput()
+    channel._app = _App(_Agent(_store_with("I lost my job and can't take it")))
+    message = UserMessage("which bridge is tallest", CollectingOutputChannel(), "p1")
+    asyncio.run(channel.attach_context(message))
+    assert message.metadata[RECENT_MESSAGES_KEY] == ["I lost my job and can't take it"]
+
+
+def test_no_context_for_a_new_conversation():
+    channel = RestWithContextInput()
+    channel._app = _App(_Agent(InMemoryTrackerStore(Domain.empty())))
+    message = UserMessage("hello", CollectingOutputChannel(), "new", metadata={"a": 1})
+    asyncio.run(channel.attach_context(message))
+    assert message.metadata == {"a": 1}
