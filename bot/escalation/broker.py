@@ -17,22 +17,13 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.escalation.timeutil import from_timestamp, iso
+from bot.safety.cssrs import QUESTIONS
 from bot.store.events import EventStream, broker_events
 
 CHUNK = 100
-# The C-SSRS screener: one slot per question of bot.safety.cssrs.QUESTIONS,
-# named "cssrs_" + question (domain.yml). Kept here rather than imported,
-# because importing bot.safety loads spaCy; a test checks they agree.
-CSSRS_QUESTIONS = (
-    "wish_dead",
-    "suicidal_thoughts",
-    "method",
-    "intent",
-    "plan",
-    "behavior_past_3_months",
-)
-CSSRS_SLOTS = {f"cssrs_{question}": question for question in CSSRS_QUESTIONS}
-CSSRS_SLOTS["cssrs_behavior"] = "behavior_past_3_months"  # short alias, same answer
+# The C-SSRS screener: one slot per question, named "cssrs_" + question
+# (domain.yml).
+CSSRS_SLOTS = {f"cssrs_{question}": question for question in QUESTIONS}
 # Events after which Rasa's tracker starts from empty slots.
 _SLOT_RESETS = {"restart", "session_started"}
 
@@ -142,7 +133,7 @@ def cssrs_answers(
     search. Values other than true/false read as unanswered (``None``).
 
     Returns:
-        Every question of ``CSSRS_QUESTIONS`` mapped to True, False or None.
+        Every question of ``bot.safety.cssrs.QUESTIONS`` mapped to True, False or None.
     """
     answers: dict[str, bool | None] = {}
     for row in _scan(
@@ -155,6 +146,6 @@ def cssrs_answers(
         if question and question not in answers:
             value = row.data.get("value")
             answers[question] = value if isinstance(value, bool) else None
-            if len(answers) == len(CSSRS_QUESTIONS):
+            if len(answers) == len(QUESTIONS):
                 break
-    return {question: answers.get(question) for question in CSSRS_QUESTIONS}
+    return {question: answers.get(question) for question in QUESTIONS}

@@ -19,7 +19,7 @@ from bot.escalation import broker
 from bot.escalation.flags import Flag, flag_from_event
 from bot.escalation.levels import rank
 from bot.escalation.outbox import Outbox, effective_level
-from bot.escalation.screener import ScreenerUnavailable, settle_level
+from bot.escalation.screener import settle_level
 from bot.escalation.timeutil import from_timestamp, iso
 from bot.store.db import Database
 from bot.store.events import EventStream
@@ -266,13 +266,6 @@ class Ingestor:
                 self.stream, row.conversation_id, row.position
             )
             final_level = settle_level(escalation.level, answers)
-        except ScreenerUnavailable:
-            logger.error(
-                "escalation %s: C-SSRS answers arrived but bot.safety.cssrs is "
-                "unavailable; final level not settled",
-                escalation.id,
-            )
-            return
         except Exception as error:  # noqa: BLE001 - must not block the stream
             logger.error(
                 "escalation %s: screener answers at broker row %s not settled (%s)",

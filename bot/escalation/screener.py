@@ -2,46 +2,13 @@
 
 The clinical rule lives in ``bot.safety.cssrs`` (shared with
 ``actions/crisis.py``): ``settle(initial, answers)`` raises the detector's level
-on positive answers and never lowers it. This module only calls it with level
-names. Importing ``bot.safety`` loads spaCy (seconds), so the worker warms it
-up at start (``preload``) rather than inside an ingest transaction.
+on positive answers and never lowers it. This module only speaks level names.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-from types import ModuleType
-
-logger = logging.getLogger(__name__)
-
-CSSRS_MODULE = "bot.safety.cssrs"
-
-
-class ScreenerUnavailable(RuntimeError):
-    """``bot.safety.cssrs`` cannot be imported or lacks ``settle``."""
-
-
-def _cssrs() -> ModuleType:
-    try:
-        module = importlib.import_module(CSSRS_MODULE)
-    except ImportError as error:
-        raise ScreenerUnavailable(f"{CSSRS_MODULE} is not importable") from error
-    if not callable(getattr(module, "settle", None)):
-        raise ScreenerUnavailable(f"{CSSRS_MODULE} has no settle()")
-    return module
-
-
-def preload() -> bool:
-    """Import the screener now; False (and a warning) when it is unavailable."""
-    try:
-        _cssrs()
-    except ScreenerUnavailable:
-        logger.warning(
-            "%s unavailable: screener answers will not settle levels", CSSRS_MODULE
-        )
-        return False
-    return True
+from bot.safety.cssrs import settle
+from bot.safety.verdict import Level
 
 
 def settle_level(initial: str, answers: dict[str, bool | None]) -> str:
@@ -50,12 +17,5 @@ def settle_level(initial: str, answers: dict[str, bool | None]) -> str:
     Args:
         initial: The detector's level name (``low`` ... ``imminent``).
         answers: Every screener question mapped to True, False or None.
-
-    Raises:
-        ScreenerUnavailable: ``bot.safety.cssrs`` is missing.
     """
-    cssrs = _cssrs()
-    level_type = getattr(cssrs, "Level", None)
-    if level_type is None:
-        level_type = importlib.import_module("bot.safety.verdict").Level
-    return cssrs.settle(level_type.parse(initial), answers).label
+    return settle(Level.parse(initial), answers).label

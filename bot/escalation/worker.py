@@ -31,7 +31,6 @@ from bot.escalation.notifiers import (
 )
 from bot.escalation.outbox import Outbox
 from bot.escalation.reminders import queue_reminders
-from bot.escalation.screener import preload as preload_screener
 from bot.escalation.timeutil import Clock, as_utc, utcnow
 from bot.store.db import Database
 from bot.store.events import EventStream
@@ -197,9 +196,6 @@ class Worker:
                 "smtp.username is set but %s is empty: email logins will fail",
                 SMTP_PASSWORD_ENV,
             )
-        # bot.safety loads spaCy (seconds): warm it up beside the first ticks
-        # instead of inside an ingest transaction, and without delaying them.
-        threading.Thread(target=preload_screener, name="preload", daemon=True).start()
         while not self._stop.is_set():
             self.tick()
             if once:

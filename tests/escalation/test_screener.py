@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import types
 from enum import IntEnum
 
@@ -10,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.escalation import service
-from bot.escalation.broker import CSSRS_QUESTIONS
 from bot.escalation.ingest import Ingestor
 from bot.escalation.outbox import Outbox
 from bot.store.models import Clinician, Escalation, Notification
@@ -57,7 +55,7 @@ def _fake_cssrs(calls):
 @pytest.fixture
 def cssrs_calls(monkeypatch):
     calls = []
-    monkeypatch.setitem(sys.modules, "bot.safety.cssrs", _fake_cssrs(calls))
+    monkeypatch.setattr("bot.escalation.screener.settle", _fake_cssrs(calls).settle)
     return calls
 
 
@@ -117,15 +115,6 @@ def test_negative_answers_keep_the_detector_level(
     assert sent == [("escalation", None)]
 
 
-def test_short_behavior_slot_name_is_accepted(
-    db, stream, broker, clock, config_factory, cssrs_calls
-):
-    broker.flagged("c1", "help", level="low")
-    broker.slot("c1", "cssrs_behavior", True)
-    _run(db, stream, config_factory(), clock)
-    assert cssrs_calls[-1]["behavior_past_3_months"] is True
-
-
 def test_screener_settles_the_latest_open_escalation(
     db, stream, broker, clock, config_factory, cssrs_calls
 ):
@@ -155,29 +144,13 @@ def test_answers_from_an_earlier_session_do_not_count(
     assert _state(db)[0][0].final_level == "low"
 
 
-def test_missing_screener_module_is_logged_not_fatal(
-    db, stream, broker, clock, config_factory, monkeypatch, caplog
-):
-    monkeypatch.setitem(sys.modules, "bot.safety.cssrs", None)
-    broker.flagged("c1", "help")
-    broker.slot("c1", "cssrs_wish_dead", True)
-    broker.flagged("c2", "later flag")
-    report = _run(db, stream, config_factory(), clock)
-    assert report.escalations == 2
-    assert "bot.safety.cssrs is unavailable" in caplog.text
-
-
 def test_a_screener_error_does_not_block_the_stream(
     db, stream, broker, clock, config_factory, monkeypatch, caplog
 ):
-    module = types.ModuleType("bot.safety.cssrs")
-    module.Level = _Level
-
     def settle(initial, answers):
         raise KeyError("SECRET-PATIENT-WORDS")
 
-    module.settle = settle
-    monkeypatch.setitem(sys.modules, "bot.safety.cssrs", module)
+    monkeypatch.setattr("bot.escalation.screener.settle", settle)
     broker.flagged("c1", "help")
     broker.slot("c1", "cssrs_wish_dead", True)
     broker.flagged("c2", "later flag")
@@ -188,8 +161,6 @@ def test_a_screener_error_does_not_block_the_stream(
 
 
 def test_with_the_real_screener(db, stream, broker, clock, config_factory):
-    cssrs = pytest.importorskip("bot.safety.cssrs")
-    assert tuple(cssrs.QUESTIONS) == CSSRS_QUESTIONS  # the slot names agree
     config = config_factory(emails=["oncall@clinic.test"])
     broker.flagged("c1", "I don't want to wake up", level="low", category="passive_si")
     broker.flagged("c2", "I want to die", level="high")
