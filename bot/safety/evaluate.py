@@ -4,7 +4,7 @@ Usage::
 
     python -m bot.safety.evaluate                 # held-out split, fails below target
     python -m bot.safety.evaluate --split dev
-    python -m bot.safety.evaluate --split all --json  # dev, heldout, probe..probe4
+    python -m bot.safety.evaluate --split all --json  # dev, heldout, probe..probe5
     python -m bot.safety.evaluate --split dev --show-errors   # developers only
 
 Reported per split: sensitivity (positives flagged at any level), urgent
@@ -35,7 +35,7 @@ from bot.safety.detector import CrisisDetector
 from bot.safety.verdict import CATEGORIES, Level, Verdict
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "eval" / "crisis"
-SPLITS = ("dev", "heldout", "probe", "probe2", "probe3", "probe4")
+SPLITS = ("dev", "heldout", "probe", "probe2", "probe3", "probe4", "probe5")
 TARGETS = {
     "sensitivity": (">=", 0.97),
     "urgent_sensitivity": (">=", 0.97),

@@ -75,6 +75,7 @@ def test_json_output_for_all_splits_has_no_text(capsys):
         "probe2",
         "probe3",
         "probe4",
+        "probe5",
     ]
     assert data["heldout_failures"] == [] and data["detector_failures"] == 0
     assert "I want" not in output and "kill myself" not in output
