@@ -7,10 +7,10 @@ lexicon digest (and the classifier corpus digest) to this version so a lexicon
 or corpus edit cannot ship unnoticed.
 """
 
-DETECTOR_VERSION = "2026.11.4"
+DETECTOR_VERSION = "2026.11.5"
 
 # SHA-256 over common.yml, en.yml and es.yml (see bot.safety.lexicon.load_lexicon).
-LEXICON_DIGEST = "06e854a90587b975720f7044f0a979fcd223a50d3c42251ed89c53c7b4594c35"
+LEXICON_DIGEST = "f315c952a2cc5e071c20d58d8ff6bf2934dff6b59d5fd5ae68cc529b569356ce"
 
 # SHA-256 prefix over the classifier corpus (bot/safety/data/train.jsonl, dev.jsonl;
 # see bot.safety.classifier.corpus_digest): retraining changes verdicts too.

@@ -116,3 +116,115 @@ def test_hopelessness_wanting_it_all_to_stop_is_low(level_of, text):
 )
 def test_benign_look_alikes_stay_none(level_of, text):
     assert level_of(text) == "none"
+
+
+# --- 2026.11.5: classes documented as missed by both layers after probe4 ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tonight's the night, the rope is in the garage",
+        "this weekend is when it happens, I have the pills ready",
+        "by saturday it will all be over, I already bought the rope",
+    ],
+)
+def test_timeline_with_means_and_no_stated_act_is_imminent(level_of, text):
+    assert level_of(text) == "imminent"
+
+
+def test_timeline_without_means_stays_none(level_of):
+    assert level_of("tonight's the night, the new season finally premieres") == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I won't be at my appointment, or anywhere",
+        "I won't be around for the next session. or for anything really",
+        "this is the last time you'll hear from me",
+        "this will be the last you hear from me",
+    ],
+)
+def test_veiled_final_goodbye_is_imminent(level_of, text):
+    assert level_of(text) == "imminent"
+
+
+def test_pet_rehoming_goodbye_is_at_least_high(level_of):
+    assert level_of("make sure my cat gets a good home") in ("high", "imminent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I won't be at my appointment thursday, my car is in the shop",
+        "this is the last time you'll hear me complain about parking lol",
+        "my mum is rehoming her cat because she's moving house",
+    ],
+)
+def test_ordinary_absence_and_rehoming_stay_none(level_of, text):
+    assert level_of(text) == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I keep picturing driving into the river",
+        "I can't stop imagining stepping off the platform",
+        "all day I've been imagining swerving into oncoming traffic",
+        "I keep seeing myself walking into the ocean and not coming back",
+    ],
+)
+def test_method_imagery_is_at_least_moderate(level_of, text):
+    assert level_of(text) in ("moderate", "high", "imminent")
+
+
+def test_method_imagery_in_media_stays_none(level_of):
+    assert (
+        level_of("the film ended with him stepping off the platform onto the train")
+        == "none"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I keep having thoughts of hurting my baby",
+        "I've been having images of pushing my partner down the stairs",
+        "what if I hurt my baby, the thought keeps coming back",
+    ],
+)
+def test_intrusive_harm_to_others_is_flagged_harm_others(detector, text):
+    verdict = detector.scan(text)
+    # The labelling guide: intrusive harm to others without intent is moderate.
+    assert verdict.level >= Level.MODERATE and verdict.category == "harm_others"
+
+
+def test_third_party_harm_news_stays_none(level_of):
+    assert level_of("a man at my work was arrested for hurting his baby") == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it's been four days since my infusion and nothing feels real",
+        "for three days nothing is real",
+        "I've felt like I'm not real for days",
+        "all week I've felt like none of this is real",
+    ],
+)
+def test_lasting_not_real_is_persistent_dissociation(detector, text):
+    verdict = detector.scan(text)
+    assert verdict.level == Level.MODERATE
+    assert verdict.category == "persistent_dissociation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "during the infusion I felt like nothing was real, it was peaceful",
+        "for twenty minutes I wasn't sure I was real, then it faded",
+    ],
+)
+def test_brief_not_real_during_infusion_stays_none(level_of, text):
+    assert level_of(text) == "none"
