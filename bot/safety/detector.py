@@ -69,6 +69,24 @@ class Finding:
         return (int(self.level), -_PRIORITY[self.category], -self.hit.char_start)
 
 
+# Cue signals that make a message eligible for the learned layer. It refines
+# messages that carry some risk vocabulary and never flags one that has none:
+# on everyday chat ("how's it going", "of course") it over-fires.
+_CLASSIFIER_GATE_SIGNALS = frozenset(
+    {
+        "distress", "desire", "means", "method", "intent", "futility",
+        "high_place", "threat", "bleeding", "persistence", "craving",
+    }
+)  # fmt: skip
+
+
+def _has_risk_vocabulary(analysis: Analysis) -> bool:
+    """True when the lexicon saw any risk phrase or risk cue in the message."""
+    return bool(analysis.risks) or any(
+        _CLASSIFIER_GATE_SIGNALS & hit.signals for hit in analysis.signals.hits
+    )
+
+
 class SignalIndex:
     """Matches sorted by position, to find those near a span in O(log n + k)."""
 
@@ -198,6 +216,7 @@ class CrisisDetector:
             classifier is None
             or verdict.level >= MAX_CLASSIFIER_LEVEL
             or analysis.denials
+            or not _has_risk_vocabulary(analysis)
         ):
             return verdict
         normalised = analysis.normalised

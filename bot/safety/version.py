@@ -7,7 +7,7 @@ lexicon digest (and the classifier corpus digest) to this version so a lexicon
 or corpus edit cannot ship unnoticed.
 """
 
-DETECTOR_VERSION = "2026.11.5"
+DETECTOR_VERSION = "2026.11.6"
 
 # SHA-256 over common.yml, en.yml and es.yml (see bot.safety.lexicon.load_lexicon).
 LEXICON_DIGEST = "f315c952a2cc5e071c20d58d8ff6bf2934dff6b59d5fd5ae68cc529b569356ce"

@@ -178,3 +178,21 @@ def test_classifier_never_raises(classifier, text):
     prediction = classifier.predict(text)
     assert 0.0 <= prediction.risk <= 1.0
     assert Level.LOW <= prediction.level <= Level.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how's it going",
+        "of course",
+        "pick up where we left off",
+        "i'm leaving now bye",
+        "will it be sunny tomorrow",
+        "can we keep going with the reflection",
+    ],
+)
+def test_second_layer_never_flags_text_without_risk_vocabulary(text):
+    # The learned layer only refines messages in which the lexicon saw some
+    # risk phrase or cue; everyday chat must never get a crisis reply.
+    verdict = CrisisDetector.load().scan(text)
+    assert verdict.level == Level.NONE, verdict.to_dict()
