@@ -8,6 +8,7 @@ therapist, like any object that is not theirs, so nothing leaks existence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
@@ -71,3 +72,7 @@ def admin_principal(principal: Principal = Depends(current_principal)) -> Princi
     if not principal.is_admin:
         raise HTTPException(status_code=404)
     return principal
+
+
+# The signed-in clinician, as a route parameter type.
+LoggedIn = Annotated[Principal, Depends(current_principal)]

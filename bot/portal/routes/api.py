@@ -21,7 +21,7 @@ from bot.escalation import (
     list_escalations,
 )
 from bot.portal import audit
-from bot.portal.auth import Principal, admin_principal, current_principal
+from bot.portal.auth import LoggedIn, Principal, admin_principal, current_principal
 from bot.portal.csrf import csrf_token, require_csrf
 from bot.portal.loaders import (
     load_patient,
@@ -36,7 +36,6 @@ from bot.portal.session_data import session_slug, trend_points
 from bot.store import AuditEntry
 
 router = APIRouter(prefix="/api", tags=["portal"])
-LoggedIn = Annotated[Principal, Depends(current_principal)]
 Admin = Annotated[Principal, Depends(admin_principal)]
 
 # The queue shows no patient words; those need the audited detail call.

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from bot.portal.auth import Principal, current_principal
+from bot.portal.auth import LoggedIn
 from bot.portal.headers import PAGE_CSP
 from bot.portal.templating import render
 
 router = APIRouter(include_in_schema=False)
-LoggedIn = Annotated[Principal, Depends(current_principal)]
 SWAGGER_ASSETS = "/static/swagger-ui"
 # Swagger UI sets style attributes from its bundle; this page alone allows them.
 DOCS_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -17,14 +17,13 @@ from bot.escalation import (
     list_escalations,
 )
 from bot.portal import audit
-from bot.portal.auth import Principal, current_principal
+from bot.portal.auth import LoggedIn, Principal
 from bot.portal.guards import LOGGED_IN_POST
 from bot.portal.queue import build_queue, deliveries
 from bot.portal.routes.login import safe_next
 from bot.portal.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
-LoggedIn = Annotated[Principal, Depends(current_principal)]
 
 MAX_NOTE_LENGTH = 2000
 

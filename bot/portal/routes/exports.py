@@ -6,21 +6,20 @@ import base64
 import hashlib
 import json
 import re
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.responses import Response
 
 from bot.portal import audit
-from bot.portal.auth import Principal, current_principal
+from bot.portal.auth import LoggedIn, Principal
 from bot.portal.headers import PAGE_CSP
 from bot.portal.loaders import SessionView, load_session
 from bot.summary import Turn, render_markdown, render_page
 from bot.summary.render import escape_markdown
 
 router = APIRouter(include_in_schema=False)
-LoggedIn = Annotated[Principal, Depends(current_principal)]
 PREFIX = "/patients/{patient_id}/sessions/{slug}"
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from bot.escalation import list_escalations
 from bot.portal import audit
-from bot.portal.auth import Principal, current_principal
+from bot.portal.auth import LoggedIn
 from bot.portal.charts import SERIES, trend_chart
 from bot.portal.loaders import (
     load_patient,
@@ -23,7 +21,6 @@ from bot.portal.templating import render
 from bot.summary import render_html
 
 router = APIRouter(include_in_schema=False)
-LoggedIn = Annotated[Principal, Depends(current_principal)]
 
 
 @router.get("/patients")
