@@ -23,11 +23,12 @@ help:  ## List the targets
 .PHONY: venv
 venv: $(STAMP)  ## Create .venv with pinned dependencies
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-lock.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-lock.txt requirements-nodeps.txt
 	@test -x "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip<24.1" "setuptools<71" wheel
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c requirements-lock.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-nodeps.txt
 	touch $@
 
 .PHONY: system-deps
