@@ -77,6 +77,10 @@ eval-crisis: $(STAMP)  ## Crisis detector on its held-out set; fails below targe
 eval-traps: $(STAMP)  ## Thinking-trap detector on its test split; fails below target
 	$(BIN)/python -m bot.traps.evaluate
 
+.PHONY: eval-reflection
+eval-reflection: $(STAMP)  ## In-form answer reading on the voice corpus; fails below target
+	$(BIN)/python -m bot.reflection.evaluate
+
 .PHONY: eval-nlu
 eval-nlu: $(STAMP) build/domain/clinic.yml  ## NLU cross-validation (slow; not part of make test)
 	$(BIN)/rasa test nlu --config config.yml --domain build/domain --nlu data/nlu \

@@ -12,10 +12,11 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-# Set by the CrisisDetector component, never learned from examples.
+# Set by the CrisisDetector and AnswerInterpreter components, never learned
+# from examples.
 DETECTOR_INTENTS = {
     "crisis_imminent", "crisis_high", "crisis_moderate",
-    "crisis_low", "medical_emergency", "medical_concern",
+    "crisis_low", "medical_emergency", "medical_concern", "confirm_pause",
 }  # fmt: skip
 
 

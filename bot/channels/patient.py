@@ -38,7 +38,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import page
-from bot.channels.context import recent_user_texts
+from bot.channels.context import conversation_context
 from bot.channels.history import visible_messages
 from bot.channels.invites import InviteError, verify_invite
 from bot.channels.messages import (
@@ -54,7 +54,6 @@ from bot.channels.sessions import (
     revoke_device_session,
     start_device_session,
 )
-from bot.components.crisis_detector import RECENT_MESSAGES_KEY
 from bot.config import ClinicConfig, get_config
 from bot.secrets import get_secret_key
 from bot.store import Database, get_database
@@ -279,9 +278,7 @@ class PatientInput(InputChannel):
                 return _problem(409, "busy")
             self._in_flight.add(conversation)
             try:
-                recent = await recent_user_texts(agent, conversation)
-                if recent:
-                    message.metadata[RECENT_MESSAGES_KEY] = recent
+                message.metadata.update(await conversation_context(agent, conversation))
                 await on_new_message(message)
             except Exception:
                 logger.exception("patient channel: the bot failed to handle a message")

@@ -2,7 +2,7 @@
 
 Same URL and behaviour as the stock ``rest`` channel (it authenticates nobody,
 so it stays on loopback and is off in production); it only adds the sender's
-recent messages, read from the tracker store, for the crisis detector.
+recent messages and the dialogue state, read from the tracker store.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 
-from bot.channels.context import recent_user_texts
-from bot.components.crisis_detector import RECENT_MESSAGES_KEY
+from bot.channels.context import conversation_context
 
 
 class RestWithContextInput(RestInput):
@@ -30,11 +29,11 @@ class RestWithContextInput(RestInput):
         self._app: Any = None
 
     async def attach_context(self, message: UserMessage) -> UserMessage:
-        """Add the sender's recent messages (from the tracker store) to ``message``."""
+        """Add the conversation context (from the tracker store) to ``message``."""
         agent = getattr(getattr(self._app, "ctx", None), "agent", None)
-        recent = await recent_user_texts(agent, message.sender_id)
-        if recent:
-            message.metadata = {**(message.metadata or {}), RECENT_MESSAGES_KEY: recent}
+        context = await conversation_context(agent, message.sender_id)
+        if context:
+            message.metadata = {**(message.metadata or {}), **context}
         return message
 
     def blueprint(

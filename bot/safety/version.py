@@ -7,10 +7,10 @@ lexicon digest (and the classifier corpus digest) to this version so a lexicon
 or corpus edit cannot ship unnoticed.
 """
 
-DETECTOR_VERSION = "2026.11.6"
+DETECTOR_VERSION = "2026.12.1"
 
 # SHA-256 over common.yml, en.yml and es.yml (see bot.safety.lexicon.load_lexicon).
-LEXICON_DIGEST = "f315c952a2cc5e071c20d58d8ff6bf2934dff6b59d5fd5ae68cc529b569356ce"
+LEXICON_DIGEST = "2e477e09a44295b3aa6b2fb10c13d6293bcb0f172607040664f7748c9925813c"
 
 # SHA-256 prefix over the classifier corpus (bot/safety/data/train.jsonl, dev.jsonl;
 # see bot.safety.classifier.corpus_digest): retraining changes verdicts too.

@@ -7,10 +7,10 @@ import asyncio
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.context import recent_user_texts
+from bot.channels.context import DIALOGUE_STATE_KEY, conversation_context
 from bot.channels.rest import RestWithContextInput
 from bot.components.crisis_detector import RECENT_MESSAGES_KEY
 
@@ -34,10 +34,30 @@ def _store_with(*texts: str) -> InMemoryTrackerStore:
 
 def test_recent_texts_come_from_the_tracker_store():
     agent = _Agent(_store_with(*[f"message {i}" for i in range(8)]))
-    recent = asyncio.run(recent_user_texts(agent, "p1"))
-    assert recent == [f"message {i}" for i in range(3, 8)]
-    assert asyncio.run(recent_user_texts(_Agent(None), "p1")) == []
-    assert asyncio.run(recent_user_texts(object(), "p1")) == []
+    context = asyncio.run(conversation_context(agent, "p1"))
+    assert context[RECENT_MESSAGES_KEY] == [f"message {i}" for i in range(3, 8)]
+    assert asyncio.run(conversation_context(_Agent(None), "p1")) == {}
+    assert asyncio.run(conversation_context(object(), "p1")) == {}
+
+
+def test_dialogue_state_names_the_question_being_answered():
+    domain = Domain.from_dict({"forms": {"reflection_form": {"required_slots": []}}})
+    store = InMemoryTrackerStore(domain)
+    events = [
+        UserUttered("let's start"),
+        ActionExecuted("reflection_form"),
+        ActiveLoop("reflection_form"),
+        SlotSet("requested_slot", "body_check"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = DialogueStateTracker.from_events("p1", events, slots=domain.slots)
+    asyncio.run(store.save(tracker))
+    context = asyncio.run(conversation_context(_Agent(store), "p1"))
+    assert context[DIALOGUE_STATE_KEY] == {
+        "active_loop": "reflection_form",
+        "requested_slot": "body_check",
+        "last_utterance": "reflection_form",
+    }
 
 
 def test_rest_channel_keeps_its_url_and_attaches_context():

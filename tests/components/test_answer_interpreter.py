@@ -1,0 +1,63 @@
+"""The answer interpreter component, built the way Rasa builds it."""
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.answer_interpreter import DIALOGUE_STATE_KEY, AnswerInterpreter
+from bot.components.crisis_detector import CrisisDetector
+
+
+@pytest.fixture
+def interpreter(tmp_path) -> AnswerInterpreter:
+    return AnswerInterpreter.create(
+        {},
+        LocalModelStorage(tmp_path),
+        Resource("answer_interpreter"),
+        ExecutionContext(GraphSchema({}), node_name="answer_interpreter"),
+    )
+
+
+def parsed(text: str, diet: str, state: dict | None) -> Message:
+    metadata = {DIALOGUE_STATE_KEY: state} if state is not None else {}
+    message = Message(data={"text": text, "metadata": metadata})
+    message.set("intent", {"name": diet, "confidence": 1.0}, add_to_output=True)
+    message.set(
+        "intent_ranking",
+        [{"name": diet, "confidence": 1.0}, {"name": "inform", "confidence": 0.0}],
+        add_to_output=True,
+    )
+    return message
+
+
+BODY_CHECK = {
+    "active_loop": "reflection_form",
+    "requested_slot": "body_check",
+    "last_utterance": "utter_ask_body_check",
+}
+
+
+def test_tired_is_the_body_check_answer_not_a_pause(interpreter):
+    (message,) = interpreter.process([parsed("tired", "pause", BODY_CHECK)])
+    assert message.get("intent")["name"] == "inform"
+    assert message.get("intent_ranking")[0]["name"] == "inform"
+    assert message.get("answer_interpretation")["diet"] == "pause"
+
+
+def test_without_a_dialogue_state_nothing_changes(interpreter):
+    (message,) = interpreter.process([parsed("tired", "pause", None)])
+    assert message.get("intent")["name"] == "pause"
+
+
+def test_the_crisis_detector_still_has_the_last_word(interpreter):
+    message = parsed("I want to kill myself tonight", "inform", BODY_CHECK)
+    interpreter.process([message])
+    CrisisDetector().process([message])
+    assert message.get("intent")["name"] == "crisis_imminent"
+
+
+def test_garbage_state_is_ignored(interpreter):
+    (message,) = interpreter.process([parsed("tired", "pause", ["not", "a", "dict"])])
+    assert message.get("intent")["name"] == "pause"
