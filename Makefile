@@ -87,8 +87,8 @@ eval-nlu: $(STAMP) build/domain/clinic.yml  ## NLU cross-validation (slow; not p
 		--cross-validation --folds 3 --out results/nlu
 
 .PHONY: bench
-bench: $(STAMP)  ## Speed benchmarks
-	$(BIN)/python benchmarks/bench_crisis.py
+bench: $(MODEL)  ## Speed and memory benchmarks (crisis scan, encoder included)
+	$(BIN)/python benchmarks/bench_crisis.py --rasa
 
 .PHONY: test
 test: venv lint validate test-unit eval-crisis eval-traps train test-stories test-e2e  ## Everything CI runs

@@ -62,7 +62,7 @@ def _model_files() -> tuple[Path, Path]:
 class SentenceEncoder:
     """Texts in, unit vectors out (thread-safe; one ONNX session per process)."""
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, cache_size: int = _CACHE_SIZE) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -80,6 +80,7 @@ class SentenceEncoder:
             str(model), options, providers=["CPUExecutionProvider"]
         )
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
         self._lock = Lock()
 
     @classmethod
@@ -103,7 +104,7 @@ class SentenceEncoder:
                     self._cache.move_to_end(text)
                 out[i] = vector
             self._cache.update(fresh)
-            while len(self._cache) > _CACHE_SIZE:
+            while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return out
 

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # from examples.
 DETECTOR_INTENTS = {
     "crisis_imminent", "crisis_high", "crisis_moderate",
-    "crisis_low", "medical_emergency", "medical_concern", "confirm_pause",
+    "crisis_low", "medical_emergency", "medical_concern", "crisis_check",
+    "confirm_pause",
 }  # fmt: skip
 
 

@@ -49,7 +49,7 @@ class CrisisInterruptPolicy(Policy):
                 "medical_emergency",
                 "medical_concern",
             ],
-            "interrupt_exercise": ["crisis_moderate", "crisis_low"],
+            "interrupt_exercise": ["crisis_moderate", "crisis_low", "crisis_check"],
             "screener_loops": ["cssrs_form"],
         }
 

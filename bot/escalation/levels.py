@@ -19,6 +19,7 @@ ROUTING_INTENTS = {
     "crisis_high": ("high", None),
     "crisis_moderate": ("moderate", None),
     "crisis_low": ("low", None),
+    "crisis_check": ("low", "unclear"),
     "medical_emergency": ("imminent", "medical_emergency"),
     "medical_concern": ("moderate", "persistent_dissociation"),
 }

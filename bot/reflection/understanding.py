@@ -386,6 +386,9 @@ _YES_NO_QUESTIONS: dict[str, dict[YesNo, str]] = {
     # "Can I ask you directly: are you having any thoughts of ending your life?"
     # Unsure goes to the screener: doubt is not a "no".
     "utter_ask_low_safety": {YesNo.YES: "affirm", YesNo.NO: "deny", YesNo.UNSURE: "affirm"},
+    # "Sometimes when people say that, they're thinking about ending their
+    # life. Is that on your mind?" Unsure is a yes: the screener follows.
+    "utter_ask_crisis_check": {YesNo.YES: "affirm", YesNo.NO: "deny", YesNo.UNSURE: "affirm"},
     # "Would you like to go on with the reflection, or stop for now?"
     "utter_offer_continue_or_stop": {YesNo.YES: "resume_reflection", YesNo.NO: "pause"},
     # "Okay, we'll pause here ... say I'm back whenever you'd like to continue."

@@ -259,11 +259,19 @@ class DocAnalysis:
             if not hit.rule.is_exception and not self._suppressed(hit)
         ]
         # Risk readings the speaker explicitly denies ("I'm not suicidal") or says
-        # are over: the learned layer must not override these (see classifier).
+        # are over: the semantic layer must not override these.
         self.denials = [
             hit
             for hit in candidates
             if not hit.rule.is_exception and hit not in self.risks and self._denied(hit)
+        ]
+        # Risk readings a gate or an exception set aside: someone else's, a film,
+        # a question about the science, an idiom. The semantic layer may ask
+        # about these but never decides a level over them.
+        self.gated = [
+            hit
+            for hit in candidates
+            if hit not in self.risks and hit not in self.denials
         ]
 
     # -- preparation ----------------------------------------------------------

@@ -13,14 +13,16 @@ Pipeline for one message:
    signals such as a timeline, means or distress occur near a finding, or in
    the previous messages (``context``) for conversation-scoped adjustments.
 5. The highest finding decides level and category.
-6. The learned layer (:mod:`bot.safety.classifier`) may raise a verdict below
-   ``high`` when its risk probability passes its cross-validated threshold: a
-   lexicon ``none`` up to the classifier's level, a lexicon finding by one
-   level at most (never for past attempts, dissociation or medical
-   emergencies, whose level the lexicon derives from recency and duration);
-   never above ``high`` (imminent needs lexicon evidence), and never when the
-   lexicon found an explicit denial or a resolved-ideation statement in the
-   message ("I'm not suicidal").
+6. The semantic layer (:mod:`bot.safety.semantic`: the shared sentence
+   encoder and heads fitted on labelled messages in many voices) reads what
+   the message means, also where the lexicon saw nothing. Above its ``fire``
+   threshold it raises the verdict to its own level (imminent only where the
+   message or its context states a time or means; never past the lexicon's
+   level for past attempts, dissociation or medical emergencies, which the
+   lexicon derives from recency and duration). In the band between ``ask``
+   and ``fire`` it raises a ``none`` verdict to ``low`` with category
+   ``unclear``: the bot then asks one direct question. It never acts when the
+   lexicon found an explicit denial ("I'm not suicidal") and no risk.
 
 ``scan`` never raises: if analysis fails the keyword fallback in ``common.yml``
 decides, and the failure is logged without the message text.
@@ -39,9 +41,9 @@ from threading import Lock
 
 from bot.nlp import get_nlp
 from bot.safety.analysis import DocAnalysis, Hit, LanguageMatcher, outermost
-from bot.safety.classifier import MAX_CLASSIFIER_LEVEL, RiskClassifier
 from bot.safety.lexicon import Adjustment, Lexicon, load_lexicon
 from bot.safety.normalise import NormalisedText, Normaliser, strip_accents
+from bot.safety.semantic import SemanticRisk
 from bot.safety.verdict import CATEGORY_PRIORITY, Evidence, Level, Verdict
 from bot.safety.version import DETECTOR_VERSION
 
@@ -69,22 +71,38 @@ class Finding:
         return (int(self.level), -_PRIORITY[self.category], -self.hit.char_start)
 
 
-# Cue signals that make a message eligible for the learned layer. It refines
-# messages that carry some risk vocabulary and never flags one that has none:
-# on everyday chat ("how's it going", "of course") it over-fires.
-_CLASSIFIER_GATE_SIGNALS = frozenset(
+# Signals that let the semantic layer say "imminent": a stated time or means.
+_IMMINENT_SIGNALS = frozenset({"timeline", "now", "means"})
+# Signals of a reading the lexicon knows to be benign or past: media, a
+# question about the science, the ketamine experience, a joke, something over
+# or routine ("like I was supposed to", "years ago"). With one of them the
+# semantic layer may only ask, and only when it is confident.
+_BENIGN_SIGNALS = frozenset(
+    {
+        "media", "educational", "ketamine", "laughter", "resolved", "recovered",
+        "remote", "routine",
+    }
+)  # fmt: skip
+# Cue signals of risk vocabulary: without one, meaning alone only asks.
+_RISK_CUES = frozenset(
     {
         "distress", "desire", "means", "method", "intent", "futility",
-        "high_place", "threat", "bleeding", "persistence", "craving",
+        "high_place", "threat", "bleeding", "persistence", "craving", "farewell",
+        "timeline", "now",
     }
 )  # fmt: skip
 
 
 def _has_risk_vocabulary(analysis: Analysis) -> bool:
-    """True when the lexicon saw any risk phrase or risk cue in the message."""
     return bool(analysis.risks) or any(
-        _CLASSIFIER_GATE_SIGNALS & hit.signals for hit in analysis.signals.hits
+        _RISK_CUES & hit.signals for hit in analysis.signals.hits
     )
+
+
+# Over a lexicon finding, the semantic layer only raises to an urgent level,
+# and only when its level head is this sure: the lexicon's low/moderate
+# distinctions (passive wish vs active ideation) follow the labelling guide.
+_RAISE_CONFIDENCE = 0.6
 
 
 class SignalIndex:
@@ -110,6 +128,7 @@ class Analysis:
     risks: list[Hit]
     signals: SignalIndex
     denials: list[Hit]
+    gated: list[Hit]
 
 
 class CrisisDetector:
@@ -117,11 +136,13 @@ class CrisisDetector:
 
     Args:
         lexicon: a loaded lexicon; defaults to the packaged one.
-        classifier: use the learned second layer (trained on first use per
-            lexicon, then cached for the process).
+        semantic: use the semantic layer (the shared encoder, loaded once
+            per process), or this one (cross-validation folds).
     """
 
-    def __init__(self, lexicon: Lexicon | None = None, classifier: bool = True) -> None:
+    def __init__(
+        self, lexicon: Lexicon | None = None, semantic: bool | SemanticRisk = True
+    ) -> None:
         self.lexicon = lexicon or load_lexicon()
         self.version = DETECTOR_VERSION
         replacements: dict[str, str] = {}
@@ -144,9 +165,13 @@ class CrisisDetector:
             return word in words or any(word in table for table in tables)
 
         self.normaliser = Normaliser(replacements, emoji, is_known)
-        self.classifier: RiskClassifier | None = None
-        if classifier:
-            self.classifier = _trained_classifier(self.lexicon.digest, self.normaliser)
+        self.semantic: SemanticRisk | None = (
+            semantic
+            if isinstance(semantic, SemanticRisk)
+            else SemanticRisk.load()
+            if semantic
+            else None
+        )
         self._context_cache: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._lock = Lock()
         # Scans answered by the keyword fallback because analysis failed. Tests
@@ -205,44 +230,80 @@ class CrisisDetector:
     def _scan_chunk(self, text: str, offset: int, context: Sequence[str]) -> Verdict:
         analysis = self._analyse(text)
         verdict = self._lexicon_verdict(analysis, offset, context)
-        return self._second_layer(analysis, offset, verdict)
+        return self._semantic_layer(analysis, offset, verdict, context)
 
-    def _second_layer(
-        self, analysis: Analysis, offset: int, verdict: Verdict
+    def _semantic_layer(
+        self,
+        analysis: Analysis,
+        offset: int,
+        verdict: Verdict,
+        context: Sequence[str],
     ) -> Verdict:
-        """Raise the lexicon verdict when the classifier is confident (see module doc)."""
-        classifier = self.classifier
-        if (
-            classifier is None
-            or verdict.level >= MAX_CLASSIFIER_LEVEL
-            or analysis.denials
-            or not _has_risk_vocabulary(analysis)
-        ):
+        """Raise the lexicon verdict where the meaning says more (see module doc)."""
+        semantic = self.semantic
+        if semantic is None or verdict.level >= Level.IMMINENT:
             return verdict
-        normalised = analysis.normalised
-        prediction = classifier.predict_normalised(normalised.text)
-        if not classifier.fires(prediction) or prediction.level <= verdict.level:
+        if analysis.denials and not verdict.flagged:
             return verdict
-        level = prediction.level
-        if verdict.flagged:
-            # The lexicon saw the risk and rated it: the level of a past attempt
-            # follows its recency, and otherwise the classifier may add one level.
+        text = analysis.normalised.original
+        finding = semantic.assess(text, list(context)[-CONTEXT_MESSAGES:])
+        if finding is None or finding.probability < semantic.ask:
+            return verdict
+        # Where the lexicon set risk words aside (someone else's, an idiom) or
+        # read the message as benign or past, and found no risk, the semantic
+        # layer may only ask, and only when it is confident.
+        set_aside = bool(analysis.gated) or any(
+            _BENIGN_SIGNALS & hit.signals for hit in analysis.signals.hits
+        )
+        if set_aside and not verdict.flagged:
+            return verdict
+        alone = not verdict.flagged and not _has_risk_vocabulary(analysis)
+        if alone and finding.probability < semantic.fire_alone:
+            # Meaning alone, with no risk word or cue anywhere: ask, no more.
+            if verdict.language != "en":
+                return verdict
+            level, rule, category = Level.LOW, "semantic.ask", "unclear"
+        elif finding.probability >= semantic.fire:
             if verdict.category in _LEXICON_RATED:
                 return verdict
-            level = min(level, Level(verdict.level + 1))
-        start, end = normalised.to_original(prediction.start, prediction.end)
+            level = finding.level
+            if verdict.flagged and (
+                level < Level.HIGH or finding.level_confidence < _RAISE_CONFIDENCE
+            ):
+                return verdict
+            if level == Level.IMMINENT and not self._states_time_or_means(
+                analysis, context
+            ):
+                level = Level.HIGH
+            rule = f"semantic.{level.label}"
+            category = verdict.category or finding.category
+        elif not verdict.flagged and verdict.language == "en":
+            # The encoder reads English; in Spanish only a confident finding counts.
+            level, rule, category = Level.LOW, "semantic.ask", "unclear"
+        else:
+            return verdict
+        if level <= verdict.level:
+            return verdict
         evidence = Evidence(
-            rule=f"classifier.{level.label}",
-            text=normalised.original[start:end],
-            start=start + offset,
-            end=end + offset,
+            rule=rule,
+            text=text[finding.start : finding.end],
+            start=finding.start + offset,
+            end=finding.end + offset,
+            nearest=finding.neighbours,
         )
         return Verdict(
             level=level,
-            category=verdict.category or _CLASSIFIER_CATEGORY[level],
+            category=category,
             evidence=(evidence, *verdict.evidence)[:MAX_EVIDENCE],
             language=verdict.language,
             detector_version=self.version,
+        )
+
+    def _states_time_or_means(self, analysis: Analysis, context: Sequence[str]) -> bool:
+        if any(_IMMINENT_SIGNALS & hit.signals for hit in analysis.signals.hits):
+            return True
+        return bool(context) and bool(
+            _IMMINENT_SIGNALS & self._context_signals(context)
         )
 
     def _lexicon_verdict(
@@ -280,6 +341,7 @@ class CrisisDetector:
         ]
         cues = [hit for doc in docs for hit in doc.cues]
         denials = [hit for doc in docs for hit in doc.denials]
+        gated = [hit for doc in docs for hit in doc.gated]
         candidates = [hit for doc in docs for hit in doc.risks]
         window = self.lexicon.window_chars
         everything = SignalIndex(cues + candidates)
@@ -292,7 +354,7 @@ class CrisisDetector:
         ]
         # Contained findings are not reported but still count as signals.
         return Analysis(
-            normalised, outermost(valid), SignalIndex(cues + valid), denials
+            normalised, outermost(valid), SignalIndex(cues + valid), denials, gated
         )
 
     def _adjust(self, analysis: Analysis, context: Sequence[str]) -> list[Finding]:
@@ -380,28 +442,10 @@ def _shared_detector() -> CrisisDetector:
     return CrisisDetector()
 
 
-# Category reported when only the classifier flags a message.
-_CLASSIFIER_CATEGORY = {
-    Level.LOW: "passive_si",
-    Level.MODERATE: "explicit_si",
-    Level.HIGH: "explicit_si",
-}
 # Categories whose level the lexicon derives from structure (recency, duration).
 _LEXICON_RATED = frozenset(
     {"past_history", "persistent_dissociation", "medical_emergency"}
 )
-_CLASSIFIERS: dict[str, RiskClassifier] = {}
-_CLASSIFIER_LOCK = Lock()
-
-
-def _trained_classifier(lexicon_digest: str, normaliser: Normaliser) -> RiskClassifier:
-    """The classifier for this lexicon's normaliser, trained once per process."""
-    with _CLASSIFIER_LOCK:
-        classifier = _CLASSIFIERS.get(lexicon_digest)
-        if classifier is None:
-            classifier = RiskClassifier.train(lambda t: normaliser.normalise(t).text)
-            _CLASSIFIERS[lexicon_digest] = classifier
-        return classifier
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -253,6 +253,86 @@ def format_errors(report: SplitReport) -> str:
     return "\n".join(lines)
 
 
+_VOICE_COLUMNS = ("sensitivity", "urgent_sensitivity", "specificity", "under_triage")
+
+
+def evaluate_voices() -> list[dict[str, Any]]:
+    """Leave one voice out: each voice set scored by heads fitted without it.
+
+    Returns one row per voice plus ``all`` (pooled), each with the figures of
+    the full detector (``with``) and of the lexicon alone (``without``). The
+    thresholds are the ones chosen by the same cross-validation, so ``with``
+    is slightly optimistic; the first runs on fresh sets are the honest check.
+    """
+    from bot.safety import semantic
+
+    examples = semantic.load_examples()
+    encoder = semantic._build_encoder()
+    shipped = semantic.SemanticRisk.load()
+    lexicon_only = CrisisDetector(semantic=False)
+    pooled = {"with": SplitReport("all"), "without": SplitReport("all")}
+    rows = []
+    for voice, heads in semantic.fold_heads(examples, encoder).items():
+        risky = [e for e in examples if e.voice != voice and e.level > Level.NONE]
+        fold = semantic.SemanticRisk(
+            heads,
+            shipped.fire,
+            shipped.ask,
+            shipped.fire_alone,
+            encoder.encode([e.text for e in risky]),
+            [e.id for e in risky],
+            [str(e.category) for e in risky],
+            encoder,
+        )
+        row: dict[str, Any] = {"voice": voice}
+        for name, detector in (
+            ("with", CrisisDetector(lexicon_only.lexicon, semantic=fold)),
+            ("without", lexicon_only),
+        ):
+            report = evaluate(voice, detector, semantic.VOICES_DIR)
+            pooled[name].outcomes.extend(report.outcomes)
+            row[name] = report.metrics()
+        rows.append(row)
+    rows.append({"voice": "all", **{k: r.metrics() for k, r in pooled.items()}})
+    return rows
+
+
+FRESH_DIR = EVAL_DIR / "fresh"
+
+
+def evaluate_fresh(detector: CrisisDetector) -> list[dict[str, Any]]:
+    """The fresh voice sets in ``eval/crisis/fresh``, never trained or tuned on."""
+    lexicon_only = CrisisDetector(detector.lexicon, semantic=False)
+    pooled = {"with": SplitReport("all"), "without": SplitReport("all")}
+    rows = []
+    for path in sorted(FRESH_DIR.glob("*.jsonl")):
+        row: dict[str, Any] = {"voice": path.stem}
+        for name, scanner in (("with", detector), ("without", lexicon_only)):
+            report = evaluate(path.stem, scanner, FRESH_DIR)
+            pooled[name].outcomes.extend(report.outcomes)
+            row[name] = report.metrics()
+        rows.append(row)
+    rows.append({"voice": "all", **{k: r.metrics() for k, r in pooled.items()}})
+    return rows
+
+
+def format_voices(
+    rows: list[dict[str, Any]], title: str = "leave one voice out"
+) -> str:
+    header = "".join(f"{c[:11]:>13}" for c in _VOICE_COLUMNS)
+    lines = [
+        f"== {title}: full detector / lexicon only",
+        f"  {'voice':<18}{'n':>5}{header}",
+    ]
+    for row in rows:
+        cells = "".join(
+            f"{_fmt(row['with'][c]):>6} /{_fmt(row['without'][c]):>6}"
+            for c in _VOICE_COLUMNS
+        )
+        lines.append(f"  {row['voice']:<18}{row['with']['n']:>5}{cells}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot.safety.evaluate", description=__doc__.split("\n\n")[0]
@@ -265,6 +345,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="print misclassified messages (contains message text)",
     )
     parser.add_argument("--data-dir", type=Path, default=EVAL_DIR)
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="also report the fresh voice sets in eval/crisis/fresh",
+    )
+    parser.add_argument(
+        "--voices",
+        action="store_true",
+        help="also report leave-one-voice-out figures on bot/safety/data/voices",
+    )
     args = parser.parse_args(argv)
 
     splits = SPLITS if args.split == "all" else (args.split,)
@@ -305,6 +395,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         for split, missed in failures.items():
             status = "FAIL: " + "; ".join(missed) if missed else "all targets met"
             print(f"{split}: {status}")
+    if args.fresh:
+        rows = evaluate_fresh(detector)
+        if args.json:
+            print(json.dumps({"fresh": rows}, indent=2))
+        else:
+            print(format_voices(rows, "fresh voice sets"))
+    if args.voices:
+        rows = evaluate_voices()
+        if args.json:
+            print(json.dumps({"leave_one_voice_out": rows}, indent=2))
+        else:
+            print(format_voices(rows))
     if args.show_errors:
         for report in reports:
             print(format_errors(report), file=sys.stderr)

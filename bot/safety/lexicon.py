@@ -27,7 +27,8 @@ from typing import Any
 import yaml
 
 from bot.safety.patterns import PatternCompiler, PatternError, TokenPattern, canonical
-from bot.safety.verdict import CATEGORIES, Level
+from bot.safety.verdict import RULE_CATEGORIES as CATEGORIES
+from bot.safety.verdict import Level
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
 LANGUAGES = ("en", "es")

@@ -22,7 +22,13 @@ CATEGORIES = (
     "hopelessness",
     "past_history",
     "method_seeking",
+    # The semantic layer is unsure: the bot asks one direct question.
+    "unclear",
 )
+
+# Set only by the semantic layer in its uncertain band; no lexicon rule has it.
+ASK_CATEGORY = "unclear"
+RULE_CATEGORIES = tuple(c for c in CATEGORIES if c != ASK_CATEGORY)
 
 # When two findings share the top level, the earlier category names the verdict:
 # the one whose response is most specific or most time-critical wins.
@@ -38,6 +44,7 @@ CATEGORY_PRIORITY = (
     "persistent_dissociation",
     "passive_si",
     "hopelessness",
+    "unclear",
 )
 
 ROUTING_INTENTS = (
@@ -47,6 +54,7 @@ ROUTING_INTENTS = (
     "crisis_low",
     "medical_emergency",
     "medical_concern",
+    "crisis_check",
 )
 
 
@@ -91,14 +99,19 @@ class Evidence:
     text: str
     start: int
     end: int
+    # For a semantic finding: the ids of the nearest labelled examples.
+    nearest: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "rule": self.rule,
             "text": self.text,
             "start": self.start,
             "end": self.end,
         }
+        if self.nearest:
+            data["nearest"] = list(self.nearest)
+        return data
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,8 @@ def routing_intent(verdict: Verdict) -> str | None:
         return "medical_emergency"
     if verdict.category == "persistent_dissociation":
         return "medical_concern"
+    if verdict.category == "unclear":
+        return "crisis_check"
     return {
         Level.IMMINENT: "crisis_imminent",
         Level.HIGH: "crisis_high",

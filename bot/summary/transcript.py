@@ -16,12 +16,14 @@ CRISIS_INTENT_LEVELS = {
     "crisis_high": "high",
     "crisis_moderate": "moderate",
     "crisis_low": "low",
+    "crisis_check": "low",
     "medical_emergency": "imminent",
     "medical_concern": None,
 }
 CRISIS_INTENT_CATEGORIES = {
     "medical_emergency": "medical_emergency",
     "medical_concern": "persistent_dissociation",
+    "crisis_check": "unclear",
 }
 
 

@@ -124,7 +124,7 @@ def test_eval_sets_meet_the_required_composition():
         "ketamine_experience",
         "neutral",
     } <= tags
-    from bot.safety.verdict import CATEGORIES
+    from bot.safety.verdict import RULE_CATEGORIES
 
     for split in (dev, heldout):
-        assert {e.category for e in split if e.category} == set(CATEGORIES)
+        assert {e.category for e in split if e.category} == set(RULE_CATEGORIES)

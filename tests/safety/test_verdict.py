@@ -39,6 +39,7 @@ def verdict(level, category):
         ("high", "harm_others", "crisis_high"),
         ("moderate", "explicit_si", "crisis_moderate"),
         ("moderate", "persistent_dissociation", "medical_concern"),
+        ("low", "unclear", "crisis_check"),
         ("low", "passive_si", "crisis_low"),
         ("none", None, None),
     ],
@@ -47,7 +48,7 @@ def test_routing_table(level, category, intent):
     assert routing_intent(verdict(level, category)) == intent
 
 
-def test_routing_intents_lists_all_six():
+def test_routing_intents_lists_all_seven():
     assert set(ROUTING_INTENTS) == {
         "crisis_imminent",
         "crisis_high",
@@ -55,5 +56,6 @@ def test_routing_intents_lists_all_six():
         "crisis_low",
         "medical_emergency",
         "medical_concern",
+        "crisis_check",
     }
-    assert len(ROUTING_INTENTS) == 6
+    assert len(ROUTING_INTENTS) == 7

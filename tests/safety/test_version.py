@@ -12,13 +12,13 @@ def test_lexicon_digest_matches_the_released_version():
     )
 
 
-def test_classifier_corpus_digest_matches_the_released_version():
-    from bot.safety.classifier import corpus_digest
+def test_semantic_corpus_digest_matches_the_released_version():
+    from bot.safety.semantic import corpus_digest
     from bot.safety.version import CORPUS_DIGEST
 
     digest = corpus_digest()
     assert digest == CORPUS_DIGEST, (
-        f"the classifier corpus changed: bump DETECTOR_VERSION (now "
+        f"the semantic corpus changed: bump DETECTOR_VERSION (now "
         f"{DETECTOR_VERSION}) and set CORPUS_DIGEST = {digest!r} in "
-        "bot/safety/version.py"
+        "bot/safety/version.py, and run python -m bot.safety.semantic build"
     )
