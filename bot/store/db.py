@@ -27,13 +27,11 @@ def default_db_url() -> str:
 
 
 def _tune_sqlite(engine: Engine) -> None:
-    # WAL lets the portal read while the worker writes; the busy timeout makes
-    # concurrent writers wait instead of failing; foreign keys are off by default.
+    # WAL and the busy timeout come from bot.store.sqlite for every engine;
+    # foreign keys are off by default in SQLite and our schema relies on them.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
