@@ -136,6 +136,16 @@ _TEXTS: dict[str, dict[str, Callable[[ClinicConfig, LocaleResources], str]]] = {
 }
 
 
+def resources_text(config: ClinicConfig, locale: str) -> str:
+    """The clinic's crisis resources as the bot shows them (``utter_resources``).
+
+    Also what a channel shows when a turn fails, so help never depends on the
+    bot answering.
+    """
+    texts = _TEXTS.get(locale) or _TEXTS["en"]
+    return texts["utter_resources"](config, config.resources(locale))
+
+
 def render_responses(config: ClinicConfig) -> dict[str, list[dict]]:
     """Domain responses for every configured locale.
 

@@ -54,6 +54,7 @@ from bot.channels.sessions import (
     revoke_device_session,
     start_device_session,
 )
+from bot.clinic_responses import resources_text
 from bot.config import ClinicConfig, get_config
 from bot.secrets import get_secret_key
 from bot.store import Database, get_database
@@ -282,7 +283,17 @@ class PatientInput(InputChannel):
                 await on_new_message(message)
             except Exception:
                 logger.exception("patient channel: the bot failed to handle a message")
-                return _problem(500, "server")
+                # Whatever failed, the patient still sees where help is.
+                locale = page.negotiate_locale(
+                    self.config, request.headers.get("accept-language")
+                )
+                return _json(
+                    {
+                        "error": "server",
+                        "messages": [{"text": resources_text(self.config, locale)}],
+                    },
+                    500,
+                )
             finally:
                 self._in_flight.discard(conversation)
             collected = message.output_channel.messages

@@ -319,10 +319,18 @@ def test_a_second_message_while_the_first_is_handled_gets_409(stub_server):
     assert echo(send(client, stub_server, {"message": "echo afterwards"}))
 
 
-def test_a_bot_failure_is_a_500_without_details(stub_server):
+def test_a_bot_failure_is_a_500_with_the_crisis_resources_and_no_details(stub_server):
+    from bot.clinic_responses import resources_text
+    from bot.config import get_config
+
     client = signed_in(stub_server)
     reply = send(client, stub_server, {"message": "fail"})
-    assert (reply.status_code, reply.json()) == (500, {"error": "server"})
+    assert reply.status_code == 500
+    assert reply.json() == {
+        "error": "server",
+        "messages": [{"text": resources_text(get_config(), "en")}],
+    }
+    assert "988" in reply.json()["messages"][0]["text"]
     assert echo(send(client, stub_server, {"message": "echo recovered"}))
 
 

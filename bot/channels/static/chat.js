@@ -238,6 +238,10 @@
         scrollToReply(renderBotMessages(result.body.messages || []));
         return;
       }
+      // A failed turn may still carry the clinic's crisis resources: show them.
+      if (result.body && result.body.messages && result.body.messages.length) {
+        renderBotMessages(result.body.messages);
+      }
       if (bubble) bubble.remove();
       replies.forEach(function (node) {
         node.disabled = false;
