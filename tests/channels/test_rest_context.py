@@ -75,3 +75,12 @@ def test_no_context_for_a_new_conversation():
     message = UserMessage("hello", CollectingOutputChannel(), "new", metadata={"a": 1})
     asyncio.run(channel.attach_context(message))
     assert message.metadata == {"a": 1}
+
+
+def test_only_a_json_object_with_text_fields_is_a_message():
+    from bot.channels.rest import _is_message_body
+
+    assert _is_message_body(b'{"sender": "p1", "message": "hi"}')
+    assert _is_message_body(b'{"message": "hi", "metadata": {}}')
+    for body in (b"", b"[]", b'"hi"', b"\xff", b'{"sender": 5}', b'{"message": []}'):
+        assert not _is_message_body(body)

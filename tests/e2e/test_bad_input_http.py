@@ -44,6 +44,19 @@ def test_malformed_json_body_is_rejected_cleanly(stack):  # noqa: ANN001
     assert requests.get(f"http://127.0.0.1:{stack.rasa_port}/", timeout=10).ok
 
 
+@pytest.mark.parametrize(
+    "body", [b"", b"[]", b'"hi"', b'{"sender": 5, "message": "hi"}', b'{"message": []}']
+)
+def test_a_body_that_is_not_a_message_gets_400(stack, body):  # noqa: ANN001
+    response = requests.post(
+        stack.rest_url,
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert (response.status_code, response.json()) == (400, {"error": "bad_request"})
+
+
 def test_crisis_buried_in_a_huge_message_is_still_caught(stack):  # noqa: ANN001
     filler = "Today was a normal day and I did some chores. " * 1000
     text = filler + "I have decided to kill myself tonight. " + filler
