@@ -34,6 +34,8 @@ _KEPT_CONTROLS = {"\n", "\t"}
 _KEPT_FORMAT = {"\u200c", "\u200d"} | {chr(c) for c in range(0xE0020, 0xE0080)}
 # Unassigned (Cn) stays: emoji newer than Python's Unicode tables would be lost.
 _DROPPED_CATEGORIES = {"Cc", "Cf", "Cs"}
+# Characters that render as nothing: joiners on their own and blank fillers.
+_BLANK = _KEPT_FORMAT | {"\u3164", "\u2800", "\u115f", "\u1160", "\uffa0"}
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 _INTENT_PAYLOAD = re.compile(
@@ -76,7 +78,7 @@ def clean_text(raw: object, max_chars: int = MAX_MESSAGE_CHARS) -> str:
     if len(raw) > 4 * max_chars:
         raise InputRejected("too_long")
     text = _LEADING_SLASHES.sub("", _strip_invisible(raw)).strip()
-    if not text:
+    if not any(not char.isspace() and char not in _BLANK for char in text):
         raise InputRejected("empty")
     if len(text) > max_chars:
         raise InputRejected("too_long")

@@ -17,7 +17,13 @@ def rejection(function, *args) -> str:
     return caught.value.code
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "\n\t", "\x00\x07", "/", " // ", "\u202e"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "", "   ", "\n\t", "\x00\x07", "/", " // ", "\u202e",
+        "\u200b\u200b", "\u200d\u200c\u200d", "\u3164", "\u2800 \u2800",
+    ],
+)  # fmt: skip
 def test_empty_text_is_rejected(raw):
     assert rejection(clean_text, raw) == "empty"
 
