@@ -42,6 +42,45 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+_MAX_ID = 2**63 - 1
+
+
+def _out_of_range(part: str) -> bool:
+    return part.isascii() and part.isdigit() and int(part[:20]) > _MAX_ID
+
+
+def _error_page(request: Request, exc: StarletteHTTPException) -> Response:
+    if _is_api(request):
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+    title = ERROR_TITLES.get(exc.status_code, "Something went wrong")
+    message = (
+        "There is nothing here, or it is not yours to see."
+        if exc.status_code == 404
+        else str(exc.detail)
+    )
+    return render(
+        request,
+        "error.html",
+        status_code=exc.status_code,
+        title=title,
+        message=message,
+    )
+
+
+def _install_id_guard(app: FastAPI) -> None:
+    """404 for ids beyond 64 bits (installed inside the session middleware)."""
+
+    @app.middleware("http")
+    async def _ids_in_range(request: Request, call_next) -> Response:  # noqa: ANN001
+        # A larger number in a URL names nothing, and the database driver
+        # would overflow on it.
+        if any(_out_of_range(part) for part in request.url.path.split("/")):
+            return _error_page(request, StarletteHTTPException(404, "Not Found"))
+        return await call_next(request)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotAuthenticated)
     async def _login_required(request: Request, _exc: NotAuthenticated) -> Response:
@@ -54,23 +93,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _is_api(request):
-            return JSONResponse(
-                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
-            )
-        title = ERROR_TITLES.get(exc.status_code, "Something went wrong")
-        message = (
-            "There is nothing here, or it is not yours to see."
-            if exc.status_code == 404
-            else str(exc.detail)
-        )
-        return render(
-            request,
-            "error.html",
-            status_code=exc.status_code,
-            title=title,
-            message=message,
-        )
+        return _error_page(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -135,6 +158,7 @@ def create_app(
         window_seconds=settings.failure_window_seconds,
     )
 
+    _install_id_guard(app)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

@@ -237,3 +237,12 @@ def test_every_form_carries_the_session_token(world: World) -> None:
             assert forms, path
             for form in forms:
                 assert f'name="csrf_token" value="{token}"' in form, (path, form)
+
+
+@pytest.mark.parametrize("big", [str(2**63), str(2**64 + 5), "9" * 40])
+def test_ids_beyond_64_bits_are_404_not_500(world: World, big: str) -> None:
+    client = world.client()
+    login(client, ALICE, PASSWORDS[ALICE])
+    assert client.get(f"/patients/{big}").status_code == 404
+    assert client.get(f"/api/patients/{big}").status_code == 404
+    assert client.get(f"/patients/{2**63 - 1}").status_code == 404  # in range, absent
