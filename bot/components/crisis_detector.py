@@ -36,7 +36,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.answer_interpreter import DIALOGUE_STATE_KEY
 from bot.components.length_guard import full_text
+from bot.reflection.understanding import REFLECTION_LOOP, DialogueState
 from bot.safety import CrisisDetector as Detector
 from bot.safety import Verdict, routing_intent
 
@@ -101,7 +103,9 @@ class CrisisDetector(GraphComponent):
         text = full_text(message)
         if not isinstance(text, str):
             return
-        verdict = self._detector.scan(text, recent_messages(message))
+        verdict = self._detector.scan(
+            text, recent_messages(message), asking=not in_reflection(message)
+        )
         message.set(CRISIS_KEY, verdict.to_dict(), add_to_output=True)
         intent = routing_intent(verdict)
         if intent is None:
@@ -132,6 +136,15 @@ def recent_messages(message: Message) -> list[str]:
     return [item[:MAX_CONTEXT_CHARS] for item in recent if isinstance(item, str)][
         -MAX_CONTEXT_MESSAGES:
     ]
+
+
+def in_reflection(message: Message) -> bool:
+    """Whether the channel says this message answers a reflection step."""
+    metadata = message.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        return False
+    state = DialogueState.from_dict(metadata.get(DIALOGUE_STATE_KEY))
+    return state.active_loop == REFLECTION_LOOP
 
 
 def _entities(verdict: Verdict) -> list[dict[str, Any]]:

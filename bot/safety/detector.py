@@ -185,12 +185,17 @@ class CrisisDetector:
 
     # -- public API -----------------------------------------------------------
 
-    def scan(self, text: str, context: Sequence[str] = ()) -> Verdict:
+    def scan(
+        self, text: str, context: Sequence[str] = (), *, asking: bool = True
+    ) -> Verdict:
         """Assess one user message.
 
         Args:
             text: the message exactly as the user wrote it.
             context: previous user messages of the conversation, oldest first.
+            asking: whether the semantic layer's uncertain band may ask its
+                question. Inside the reflection patients are asked to write
+                their negative thoughts down, so there only findings count.
 
         Returns:
             The verdict; never raises.
@@ -198,7 +203,7 @@ class CrisisDetector:
         text = _as_text(text)
         try:
             with self._lock:  # spaCy docs and the caches are not shared safely
-                return self._scan(text, context)
+                return self._scan(text, context, asking)
         except Exception as exc:  # noqa: BLE001 - the detector must never raise
             self.failures += 1
             logger.error(
@@ -208,11 +213,11 @@ class CrisisDetector:
 
     # -- pipeline -------------------------------------------------------------
 
-    def _scan(self, text: str, context: Sequence[str]) -> Verdict:
+    def _scan(self, text: str, context: Sequence[str], asking: bool) -> Verdict:
         if len(text) <= CHUNK_CHARS + CHUNK_OVERLAP:
-            return self._scan_chunk(text, 0, context)
+            return self._scan_chunk(text, 0, context, asking)
         verdicts = [
-            self._scan_chunk(text[start:end], start, context)
+            self._scan_chunk(text[start:end], start, context, asking)
             for start, end in _chunks(text)
         ]
         best = max(verdicts, key=lambda v: v.level)
@@ -227,10 +232,12 @@ class CrisisDetector:
             detector_version=self.version,
         )
 
-    def _scan_chunk(self, text: str, offset: int, context: Sequence[str]) -> Verdict:
+    def _scan_chunk(
+        self, text: str, offset: int, context: Sequence[str], asking: bool
+    ) -> Verdict:
         analysis = self._analyse(text)
         verdict = self._lexicon_verdict(analysis, offset, context)
-        return self._semantic_layer(analysis, offset, verdict, context)
+        return self._semantic_layer(analysis, offset, verdict, context, asking)
 
     def _semantic_layer(
         self,
@@ -238,6 +245,7 @@ class CrisisDetector:
         offset: int,
         verdict: Verdict,
         context: Sequence[str],
+        asking: bool = True,
     ) -> Verdict:
         """Raise the lexicon verdict where the meaning says more (see module doc)."""
         semantic = self.semantic
@@ -260,7 +268,7 @@ class CrisisDetector:
         alone = not verdict.flagged and not _has_risk_vocabulary(analysis)
         if alone and finding.probability < semantic.fire_alone:
             # Meaning alone, with no risk word or cue anywhere: ask, no more.
-            if verdict.language != "en":
+            if verdict.language != "en" or not asking:
                 return verdict
             level, rule, category = Level.LOW, "semantic.ask", "unclear"
         elif finding.probability >= semantic.fire:
@@ -277,7 +285,7 @@ class CrisisDetector:
                 level = Level.HIGH
             rule = f"semantic.{level.label}"
             category = verdict.category or finding.category
-        elif not verdict.flagged and verdict.language == "en":
+        elif not verdict.flagged and verdict.language == "en" and asking:
             # The encoder reads English; in Spanish only a confident finding counts.
             level, rule, category = Level.LOW, "semantic.ask", "unclear"
         else:

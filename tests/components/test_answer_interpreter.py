@@ -61,3 +61,27 @@ def test_the_crisis_detector_still_has_the_last_word(interpreter):
 def test_garbage_state_is_ignored(interpreter):
     (message,) = interpreter.process([parsed("tired", "pause", ["not", "a", "dict"])])
     assert message.get("intent")["name"] == "pause"
+
+
+def test_inside_the_reflection_the_detector_does_not_ask_on_a_hunch():
+    # Evidence answers carry negative content by design: only findings count.
+    text = "my manager thanked me last week"
+    context = ["I missed one deadline"]
+    outside = Message(data={"text": text, "metadata": {}})
+    inside = parsed(
+        text, "inform", {**BODY_CHECK, "requested_slot": "evidence_against"}
+    )
+    for message in (outside, inside):
+        message.set("metadata", {**message.get("metadata"), **_recent(context)})
+    CrisisDetector().process([outside, inside])
+    assert inside.get("crisis")["level"] == "none"
+    # A real crisis inside the reflection is still caught.
+    crisis = parsed("I took all my pills an hour ago", "inform", BODY_CHECK)
+    CrisisDetector().process([crisis])
+    assert crisis.get("intent")["name"] == "crisis_imminent"
+
+
+def _recent(texts):
+    from bot.components.crisis_detector import RECENT_MESSAGES_KEY
+
+    return {RECENT_MESSAGES_KEY: texts}
