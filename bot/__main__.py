@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "bot.store.cli",
     "bot.summary.cli",
     "bot.portal.cli",
+    "bot.action_server",
     "bot.traps.cli",
 )
 

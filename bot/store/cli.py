@@ -457,8 +457,7 @@ def _seed_demo(args: argparse.Namespace) -> int:
     for patient in result["patients"]:
         print(
             f"  {patient['id']:>3}  {patient['display_name']:<12} "
-            f"therapist {patient['therapist_email']}  "
-            f"conversation {patient['conversation_id']}"
+            f"therapist {patient['therapist_email']}"
         )
     return 0
 

@@ -19,6 +19,7 @@ ENVIRONMENT = {
     "AFTERGLOW_REDIS_HOST": "redis.internal",
     "AFTERGLOW_REDIS_PORT": "6380",
     "AFTERGLOW_REDIS_PASSWORD": "redis-pw",
+    "AFTERGLOW_ACTION_TOKEN": "t" * 40,
 }
 
 
@@ -57,6 +58,7 @@ def test_stores_come_from_the_environment(production_env):
     assert lock.kwargs["password"] == "redis-pw"
     assert lock.kwargs["use_ssl"] is False
     assert actions.url.startswith("http://127.0.0.1:")
+    assert actions.headers == {"X-Afterglow-Action-Token": "t" * 40}
 
 
 def test_a_missing_variable_stops_rasa_from_starting(production_env, monkeypatch):

@@ -276,6 +276,10 @@ def test_seed_demo_is_idempotent(run, db):
     for email in ("admin@demo.clinic", "therapist@demo.clinic", "other@demo.clinic"):
         assert email in out
     assert "afterglow-demo" in out
+    # A conversation id is a bearer credential for the patient's record.
+    with db.session() as s:
+        ids = [p.conversation_id for p in s.scalars(select(Patient))]
+    assert ids and not any(conversation_id in out for conversation_id in ids)
 
     def snapshot():
         with db.session() as s:
