@@ -12,6 +12,8 @@ import secrets
 import time
 from pathlib import Path
 
+from bot.files import private_folder
+
 SECRET_KEY_ENV = "AFTERGLOW_SECRET_KEY"
 DEV_KEY_PATH = Path(__file__).resolve().parents[1] / "var" / "secret_key"
 MIN_KEY_LENGTH = 32
@@ -38,7 +40,7 @@ def get_secret_key(dev_key_path: Path = DEV_KEY_PATH) -> str:
 
 
 def _dev_key(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     try:
         # O_EXCL: when two processes start at once, exactly one writes the key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.models import Base
+from bot.store.sqlite import prepare_sqlite_path
 
 DB_URL_ENV = "AFTERGLOW_DB_URL"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -41,10 +42,7 @@ class Database:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_db_url()
-        if self.url.startswith("sqlite:///"):
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(
-                parents=True, exist_ok=True
-            )
+        prepare_sqlite_path(self.url)
         self.engine = create_engine(self.url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             _tune_sqlite(self.engine)

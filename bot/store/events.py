@@ -26,6 +26,8 @@ from sqlalchemy import (
     select,
 )
 
+from bot.store.sqlite import prepare_sqlite_path
+
 BROKER_DB_URL_ENV = "AFTERGLOW_BROKER_DB_URL"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,10 +68,7 @@ class EventStream:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_broker_url()
-        if self.url.startswith("sqlite:///"):
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(
-                parents=True, exist_ok=True
-            )
+        prepare_sqlite_path(self.url)
         self.engine = create_engine(self.url, future=True, pool_pre_ping=True)
         # Rasa creates the table on its first start; creating it here too lets
         # the worker and the portal start first.
