@@ -6,7 +6,15 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=3 SANIC_HOST=127.0.0.1
 RASA_PORT=${RASA_PORT:-5005} ACTIONS_PORT=${ACTIONS_PORT:-5055} PORTAL_PORT=${PORTAL_PORT:-8000}
+# Health data: nothing under var/ is readable by other accounts, whatever the
+# caller's umask (the Python side also sets 0600 on every database it opens).
+umask 077
 mkdir -p var/log
+chmod 700 var var/log
+find var -type f -exec chmod 600 {} +
+# The shared secret Rasa sends to the action server; a fresh one per start.
+AFTERGLOW_ACTION_TOKEN=${AFTERGLOW_ACTION_TOKEN:-$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
+export AFTERGLOW_ACTION_TOKEN
 
 pids=()
 stop_all() {
@@ -18,9 +26,9 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-start() {  # name, command...
+start() {  # name, command...: supervised, restarted with backoff if it stops
   local name=$1; shift
-  setsid "$@" >"var/log/$name.log" 2>&1 &
+  setsid scripts/supervise.sh "$name" "var/log/$name.log" "$@" &
   pids+=($!)
 }
 
@@ -34,7 +42,7 @@ wait_for() {  # name, url, seconds
 
 $BIN/python -m bot check-config
 $BIN/python -m bot admin seed-demo > var/log/seed.log
-start actions $BIN/rasa run actions --port "$ACTIONS_PORT"
+start actions $BIN/python -m bot actions --host 127.0.0.1 --port "$ACTIONS_PORT"
 start rasa $BIN/rasa run --model models/afterglow.tar.gz -i 127.0.0.1 --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml
 start worker $BIN/python -m bot worker
@@ -49,6 +57,7 @@ invite=$($BIN/python -m bot invite create --patient "${demo_patient:-1}" --base-
 cat <<MSG
 
 Afterglow is running (Ctrl-C stops everything; logs in var/log/).
+A service that stops is restarted with backoff; restarts are reported here.
 
   Therapist portal   http://127.0.0.1:$PORTAL_PORT
 $(sed 's/^/  /' var/log/seed.log)
@@ -58,5 +67,4 @@ $(sed 's/^/  /' var/log/seed.log)
                      curl -s -XPOST -d '{"sender":"me","message":"hi"}' http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
   Action server      http://127.0.0.1:$ACTIONS_PORT/health
 MSG
-wait -n "${pids[@]}" || true
-echo "A service stopped unexpectedly; see var/log/."
+wait

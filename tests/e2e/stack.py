@@ -18,6 +18,8 @@ from pathlib import Path
 import requests
 import yaml
 
+from bot.action_server import ACTION_TOKEN_ENV, ACTION_TOKEN_HEADER
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "afterglow.tar.gz"
 PYTHON_BIN = Path(sys.executable).parent
@@ -39,6 +41,10 @@ def wait_until(check, timeout: float, what: str) -> None:  # noqa: ANN001
             pass
         time.sleep(0.5)
     raise TimeoutError(f"{what} did not come up within {timeout:.0f}s")
+
+
+def _cmdline(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
 
 
 class Stack:
@@ -67,7 +73,8 @@ class Stack:
             yaml.safe_dump(
                 {
                     "action_endpoint": {
-                        "url": f"http://127.0.0.1:{self.actions_port}/webhook"
+                        "url": f"http://127.0.0.1:{self.actions_port}/webhook",
+                        "headers": {ACTION_TOKEN_HEADER: "${" + ACTION_TOKEN_ENV + "}"},
                     },
                     "tracker_store": {
                         "type": "SQL",
@@ -89,6 +96,10 @@ class Stack:
             "AFTERGLOW_BROKER_DB_URL": self.broker_url,
             "AFTERGLOW_CLINIC_CONFIG": str(self.clinic_config),
             "AFTERGLOW_SECRET_KEY": "e2e-test-secret-key-not-for-production",
+            "AFTERGLOW_ACTION_TOKEN": "e2e-action-server-token-not-for-production",
+            # Restarts come quickly in tests; the policy is the same as make run's.
+            "SUPERVISE_MIN_DELAY": "1",
+            "SUPERVISE_MAX_DELAY": "4",
             "SANIC_HOST": "127.0.0.1",
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }
@@ -98,23 +109,34 @@ class Stack:
     # Processes -----------------------------------------------------------------------
 
     def _spawn(self, name: str, args: list[str]) -> None:
+        """Start ``args`` under ``scripts/supervise.sh``, as ``make run`` does."""
         log = self.workdir / f"{name}.log"
         self.logs[name] = log
         self.processes[name] = subprocess.Popen(
-            args,
+            [str(ROOT / "scripts" / "supervise.sh"), name, str(log), *args],
             cwd=ROOT,
             env=self.env,
-            stdout=log.open("ab"),
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    def service_pid(self, name: str) -> int:
+        """The pid of the service itself (the supervisor's child)."""
+        supervisor = self.processes[name].pid
+        children = Path(f"/proc/{supervisor}/task/{supervisor}/children")
+        pids = [int(pid) for pid in children.read_text().split()]
+        # Between a crash and the restart the only child is the backoff sleep.
+        (pid,) = [p for p in pids if "sleep" not in _cmdline(p)]
+        return pid
 
     def start_actions(self) -> None:
         self._spawn(
             "actions",
             [
-                str(PYTHON_BIN / "rasa"),
-                "run",
+                str(PYTHON_BIN / "python"),
+                "-m",
+                "bot",
                 "actions",
                 "--port",
                 str(self.actions_port),
