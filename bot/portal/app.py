@@ -151,6 +151,7 @@ def create_app(
         max_seconds=settings.session_max_hours * 3600,
     )
     app.state.throttle = LoginThrottle(
+        app.state.db,
         account_max_failures=settings.account_max_failures,
         ip_max_failures=settings.ip_max_failures,
         lockout_seconds=settings.lockout_seconds,

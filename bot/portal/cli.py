@@ -28,7 +28,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from bot.portal.app import create_app
 
-    # One process: login sessions and the login throttle live in its memory.
+    # One process: login sessions live in its memory (the throttle is in the DB).
     uvicorn.run(
         create_app(),
         host=args.host,

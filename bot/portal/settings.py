@@ -19,10 +19,11 @@ class PortalSettings:
         secure_cookies: Adds ``Secure`` to cookies (portal served over https).
         session_idle_minutes: A login ends after this long without a request.
         session_max_hours: A login ends this long after it began, active or not.
-        account_max_failures: Failed logins per account before a lockout.
-        ip_max_failures: Failed logins per client address before a lockout.
-        lockout_seconds: The first lockout; each further failure doubles it.
-        lockout_max_seconds: The longest lockout.
+        account_max_failures: Failed logins per account before the backoff.
+        ip_max_failures: Failed logins per client address before the backoff
+            (never counted for loopback addresses: see ``bot.portal.throttle``).
+        lockout_seconds: The first delay; each further failure doubles it.
+        lockout_max_seconds: The longest delay.
         failure_window_seconds: Failures older than this are forgotten.
     """
 
@@ -33,7 +34,7 @@ class PortalSettings:
     account_max_failures: int = 5
     ip_max_failures: int = 20
     lockout_seconds: float = 60
-    lockout_max_seconds: float = 3600
+    lockout_max_seconds: float = 900
     failure_window_seconds: float = 3600
 
     @classmethod

@@ -250,3 +250,19 @@ class WorkerCursor(Base):
     name = Column(String(60), primary_key=True)
     position = Column(Integer, nullable=False, default=0)
     updated_at = _timestamp(nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class LoginFailure(Base):
+    """Failed portal logins for one account or client address (the throttle).
+
+    In the database, not in memory, so a restart does not clear a lockout and
+    every portal process sees the same counts.
+    """
+
+    __tablename__ = "login_failures"
+
+    kind = Column(String(16), primary_key=True)  # "account" or "address"
+    key = Column(String(320), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    first_failure_at = Column(Float, nullable=False)  # Unix time
+    locked_until = Column(Float, nullable=False, default=0.0)

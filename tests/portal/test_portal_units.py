@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from bot.portal.charts import TrendPoint, trend_chart
 from bot.portal.logins import LoginSessionStore
 from bot.portal.queue import build_queue, deliveries
 from bot.portal.session_data import PatientSessions, session_slug, trend_points
 from bot.portal.throttle import FailureCounter, LoginThrottle
+from bot.store import Database
 from bot.summary import Summary, Turn
 
 
@@ -20,8 +23,17 @@ class Clock:
         return self.now
 
 
-def counter(clock: Clock) -> FailureCounter:
+@pytest.fixture
+def db(tmp_path) -> Database:  # noqa: ANN001
+    database = Database(f"sqlite:///{tmp_path / 'throttle.db'}")
+    database.create_schema()
+    return database
+
+
+def counter(clock: Clock, db: Database) -> FailureCounter:
     return FailureCounter(
+        db,
+        "account",
         max_failures=5,
         lockout_seconds=60,
         lockout_max_seconds=600,
@@ -30,9 +42,9 @@ def counter(clock: Clock) -> FailureCounter:
     )
 
 
-def test_lockout_starts_at_the_fifth_failure_and_doubles() -> None:
+def test_lockout_starts_at_the_fifth_failure_and_doubles(db: Database) -> None:
     clock = Clock()
-    failures = counter(clock)
+    failures = counter(clock, db)
     for _ in range(4):
         failures.fail("a")
     assert failures.retry_after("a") == 0
@@ -48,20 +60,47 @@ def test_lockout_starts_at_the_fifth_failure_and_doubles() -> None:
     assert failures.retry_after("a") == 600  # capped
 
 
-def test_old_failures_are_forgotten_and_success_clears() -> None:
+def test_old_failures_are_forgotten_and_success_clears(db: Database) -> None:
     clock = Clock()
-    failures = counter(clock)
+    failures = counter(clock, db)
     for _ in range(4):
         failures.fail("a")
     clock.now += 3601
     failures.fail("a")
     assert failures.retry_after("a") == 0
-    throttle = LoginThrottle(2, 10, 60, 600, 3600, clock=clock)
+    throttle = LoginThrottle(db, 2, 10, 60, 600, 3600, clock=clock)
     throttle.failed("alice", "10.0.0.1")
     throttle.failed("alice", "10.0.0.1")
     assert throttle.retry_after("alice", "10.0.0.2") == 60
     throttle.succeeded("alice")
     assert throttle.retry_after("alice", "10.0.0.2") == 0
+
+
+def test_loopback_failures_never_lock_out_other_clinicians(db: Database) -> None:
+    # Without --behind-proxy every client is 127.0.0.1 (issue 13, item 8).
+    throttle = LoginThrottle(db, 5, 20, 60, 900, 3600, clock=Clock())
+    for number in range(50):
+        throttle.failed(f"guess{number}@x.test", "127.0.0.1")
+        throttle.failed(f"guess{number}@x.test", "::1")
+    assert throttle.retry_after("admin@clinic.test", "127.0.0.1") == 0
+    # A real client address behind a proxy is limited.
+    for number in range(20):
+        throttle.failed(f"guess{number}@x.test", "203.0.113.9")
+    assert throttle.retry_after("admin@clinic.test", "203.0.113.9") == 60
+    assert throttle.retry_after("admin@clinic.test", "198.51.100.1") == 0
+
+
+def test_counts_survive_a_restart_and_are_shared(db: Database) -> None:
+    clock = Clock()
+    first = LoginThrottle(db, 3, 20, 60, 900, 3600, clock=clock)
+    for _ in range(3):
+        first.failed("alice", "127.0.0.1")
+    # Another portal process, or the same one after a restart: same database.
+    second = LoginThrottle(db, 3, 20, 60, 900, 3600, clock=clock)
+    assert second.retry_after("alice", "127.0.0.1") == 60
+    clock.now += 60
+    second.failed("alice", "127.0.0.1")
+    assert first.retry_after("alice", "127.0.0.1") == 120  # backoff, not a lock
 
 
 def test_login_sessions_expire_when_idle_or_old() -> None:
