@@ -1,23 +1,26 @@
 """What came before a message, read on the server from the tracker store.
 
-Two things, from one read of the tracker:
+From one read of the tracker:
 
 - the patient's last few messages, for the crisis check (method-seeking after
   distress in an earlier turn), under ``RECENT_MESSAGES_KEY``;
 - the dialogue state (active form, requested slot, the bot's last response),
   under ``DIALOGUE_STATE_KEY``, so that an answer is read against the question
-  it answers (:mod:`bot.reflection.understanding`).
+  it answers (:mod:`bot.reflection.understanding`);
+- the buttons the bot offered since the patient last wrote, so that a button
+  press can carry only what a button offered (``offered``, not metadata).
 
-Both come from the tracker store, never from the client.
+All of it comes from the tracker store, never from the client.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.components.answer_interpreter import DIALOGUE_STATE_KEY
 from bot.components.crisis_detector import MAX_CONTEXT_MESSAGES, RECENT_MESSAGES_KEY
@@ -26,18 +29,31 @@ from bot.reflection.understanding import DialogueState
 logger = logging.getLogger(__name__)
 
 
+@dataclass
+class ConversationContext:
+    """What the channel knows about a conversation before the next message."""
+
+    metadata: dict[str, Any] = field(default_factory=dict)
+    offered: list[dict[str, str]] = field(default_factory=list)
+
+
 async def conversation_context(agent: Any, conversation_id: str) -> dict[str, Any]:
     """Metadata to attach to the next message; ``{}`` on any failure."""
+    return (await read_conversation(agent, conversation_id)).metadata
+
+
+async def read_conversation(agent: Any, conversation_id: str) -> ConversationContext:
+    """The context of ``conversation_id``; empty on any failure."""
     tracker_store = getattr(agent, "tracker_store", None)
     if tracker_store is None:
-        return {}
+        return ConversationContext()
     try:
         tracker = await tracker_store.retrieve(conversation_id)
     except Exception:  # noqa: BLE001 - context is a bonus, never a blocker
         logger.warning("could not read the conversation context")
-        return {}
+        return ConversationContext()
     if tracker is None:
-        return {}
+        return ConversationContext()
     texts = [
         event.text
         for event in tracker.events
@@ -58,7 +74,25 @@ async def conversation_context(agent: Any, conversation_id: str) -> dict[str, An
         requested_slot=requested if isinstance(requested, str) else None,
         last_utterance=last_action,
     )
-    context: dict[str, Any] = {DIALOGUE_STATE_KEY: state.to_dict()}
+    metadata: dict[str, Any] = {DIALOGUE_STATE_KEY: state.to_dict()}
     if texts:
-        context[RECENT_MESSAGES_KEY] = texts[-MAX_CONTEXT_MESSAGES:]
-    return context
+        metadata[RECENT_MESSAGES_KEY] = texts[-MAX_CONTEXT_MESSAGES:]
+    return ConversationContext(metadata, offered_buttons(tracker.events))
+
+
+def offered_buttons(events: list[Any]) -> list[dict[str, str]]:
+    """The buttons of the bot's messages since the patient's last message."""
+    offered: list[dict[str, str]] = []
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            for button in (event.data or {}).get("buttons") or []:
+                if isinstance(button, dict) and isinstance(button.get("payload"), str):
+                    offered.append(
+                        {
+                            "payload": button["payload"],
+                            "title": str(button.get("title") or ""),
+                        }
+                    )
+    return offered

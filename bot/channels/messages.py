@@ -12,8 +12,9 @@ Typed text:
 
 Button payloads arrive in a separate field. One starting with ``/`` must look
 like ``/intent`` or ``/intent{"slot": value}`` with plain names and short
-scalar values; any other button payload is answer text and is cleaned like
-typed text.
+scalar values, and must be one the bot offered (:func:`offered_title`); any
+other button payload is answer text and is cleaned like typed text. The title
+shown for a press is the offered button's, never the client's.
 Markup is neither stripped nor escaped here: text is stored as written and
 every page renders it as text.
 """
@@ -26,7 +27,6 @@ import unicodedata
 from collections.abc import Collection
 
 MAX_MESSAGE_CHARS = 4000
-MAX_TITLE_CHARS = 200
 MAX_PAYLOAD_CHARS = 500
 
 _KEPT_CONTROLS = {"\n", "\t"}
@@ -85,10 +85,44 @@ def clean_text(raw: object, max_chars: int = MAX_MESSAGE_CHARS) -> str:
     return text
 
 
-def clean_title(raw: object) -> str | None:
-    """A button title for display, or None if there is no usable one."""
+def offered_title(
+    text: str,
+    offered: Collection[dict[str, str]],
+    start_payload: str | None = None,
+) -> str | None:
+    """The title to show for a button press, checked against what was offered.
+
+    A press may carry only what a button the bot just showed carried: a crafted
+    payload could otherwise set a form slot, or slip words past the crisis
+    check (payloads skip the NLU pipeline) and into the transcript as a title.
+    The title shown is the bot's own, never the one the client sent.
+
+    Args:
+        text: The cleaned payload (an intent payload starts with ``/``).
+        offered: The buttons of the bot's messages since the patient last wrote.
+        start_payload: The channel's conversation-start payload, always allowed.
+
+    Returns:
+        The offered button's title, or None when the press is plain text that
+        no button offered (it is then shown and read as typed text).
+
+    Raises:
+        InputRejected: ``invalid_payload`` for an intent payload no button offered.
+    """
+    for button in offered:
+        payload = button.get("payload", "")
+        if payload == text or (
+            not payload.startswith("/") and _clean_or_none(payload) == text
+        ):
+            return button.get("title") or None
+    if text.startswith("/") and text != start_payload:
+        raise InputRejected("invalid_payload")
+    return None
+
+
+def _clean_or_none(raw: str) -> str | None:
     try:
-        return clean_text(raw, MAX_TITLE_CHARS)
+        return clean_text(raw)
     except InputRejected:
         return None
 

@@ -38,13 +38,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import page
-from bot.channels.context import conversation_context
+from bot.channels.context import read_conversation
 from bot.channels.history import visible_messages
 from bot.channels.invites import InviteError, verify_invite
 from bot.channels.messages import (
     InputRejected,
     clean_text,
-    clean_title,
+    offered_title,
     validate_payload,
 )
 from bot.channels.sessions import (
@@ -185,8 +185,14 @@ class PatientInput(InputChannel):
         domain = getattr(agent, "domain", None)
         return set(domain.intents) if domain is not None else None
 
-    def _read_message(self, request: Request, patient: PatientSession) -> UserMessage:
-        """The UserMessage for a webhook body; raises InputRejected."""
+    def _read_message(
+        self, request: Request, patient: PatientSession
+    ) -> tuple[UserMessage, bool]:
+        """The UserMessage for a webhook body, and whether it is a button press.
+
+        Raises:
+            InputRejected: the body is not an acceptable message.
+        """
         if len(request.body or b"") > MAX_BODY_BYTES:
             raise InputRejected("too_long")
         if not _is_json(request):
@@ -207,16 +213,14 @@ class PatientInput(InputChannel):
             else:
                 # A button that answers with plain text: same rules as typing.
                 text = clean_text(payload)
-            title = clean_title(body.get("title"))
-            if title:
-                metadata["display_text"] = title
-        return UserMessage(
+        message = UserMessage(
             text,
             CollectingOutputChannel(),
             patient.conversation_id,  # never a client-supplied sender
             input_channel=self.name(),
             metadata=metadata,
         )
+        return message, payload is not None
 
     # ---- routes --------------------------------------------------------
 
@@ -267,7 +271,7 @@ class PatientInput(InputChannel):
             if patient is None:
                 return _problem(401, "session")
             try:
-                message = self._read_message(request, patient)
+                message, pressed = self._read_message(request, patient)
             except InputRejected as rejection:
                 return _problem(400, rejection.code)
             agent = getattr(request.app.ctx, "agent", None)
@@ -279,8 +283,17 @@ class PatientInput(InputChannel):
                 return _problem(409, "busy")
             self._in_flight.add(conversation)
             try:
-                message.metadata.update(await conversation_context(agent, conversation))
+                context = await read_conversation(agent, conversation)
+                if pressed:
+                    title = offered_title(
+                        message.text, context.offered, self.start_payload
+                    )
+                    if title:
+                        message.metadata["display_text"] = title
+                message.metadata.update(context.metadata)
                 await on_new_message(message)
+            except InputRejected as rejection:
+                return _problem(400, rejection.code)
             except Exception:
                 logger.exception("patient channel: the bot failed to handle a message")
                 # Whatever failed, the patient still sees where help is.

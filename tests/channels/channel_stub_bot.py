@@ -41,6 +41,7 @@ MOOD_BUTTONS = [
     {"title": "Okay (4-6)", "payload": '/inform{"mood_before": 5}'},
     {"title": "Good (7-10)", "payload": '/inform{"mood_before": 8}'},
 ]
+HOURS_BUTTONS = [{"title": "A few hours ago", "payload": "echo 3 hours\x00"}]
 SCRIPT = [
     (
         "Hello, I'm Afterglow. Step 1 of 8: how is your mood right now?",
@@ -92,6 +93,8 @@ class StubAgent:
                 "input_channel": message.input_channel,
             }
             return [("", [], {"echo": echo})]
+        if text == "offer":
+            return [("When was your infusion?", HOURS_BUTTONS, None)]
         if text == "slow":
             await asyncio.sleep(1.5)
             return [("Sorry for the wait.", [], None)]

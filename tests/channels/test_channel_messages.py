@@ -6,7 +6,7 @@ from bot.channels.messages import (
     MAX_MESSAGE_CHARS,
     InputRejected,
     clean_text,
-    clean_title,
+    offered_title,
     validate_payload,
 )
 
@@ -112,8 +112,32 @@ def test_payload_intents_are_checked_against_the_domain_when_known():
     assert rejection(validate_payload, "/restart", {"affirm"}) == "invalid_payload"
 
 
-def test_button_titles_are_cleaned_or_dropped():
-    assert clean_title(" Okay (4-6)\x00 ") == "Okay (4-6)"
-    assert clean_title("") is None
-    assert clean_title(None) is None
-    assert clean_title("x" * 201) is None
+OFFERED = [
+    {"title": "Okay (4-6)", "payload": '/inform{"mood_before": 5}'},
+    {"title": "A few hours ago", "payload": "3 hours"},
+]
+
+
+def test_a_press_shows_the_offered_title_never_the_clients():
+    assert offered_title('/inform{"mood_before": 5}', OFFERED) == "Okay (4-6)"
+    assert offered_title("3 hours", OFFERED) == "A few hours ago"
+
+
+def test_a_crafted_intent_payload_is_refused():
+    # Issue 13, item 9: a payload that sets a form slot, or carries words past
+    # the crisis check (payloads skip the NLU pipeline).
+    crafted = [
+        '/inform{"mood_before": 0}',
+        '/greet{"crisis_level": "none"}',
+        '/inform{"note": "i_will_end_it_tonight"}',
+        "/affirm",
+    ]
+    for payload in crafted:
+        assert rejection(offered_title, payload, OFFERED) == "invalid_payload"
+    assert rejection(offered_title, "/greet", []) == "invalid_payload"
+
+
+def test_the_start_payload_and_unoffered_plain_text_pass_as_text():
+    assert offered_title("/greet", [], "/greet") is None
+    # Plain text nobody offered is read (and crisis-checked) as typed text.
+    assert offered_title("I am not safe", OFFERED) is None

@@ -286,17 +286,33 @@ def test_a_button_payload_is_passed_on_with_its_title_for_the_history(stub_serve
 
 def test_a_plain_text_button_is_sent_as_text_and_shown_with_its_title(stub_server):
     client = signed_in(stub_server)
+    assert send(client, stub_server, {"message": "offer"}).status_code == 200
     sent = echo(
         send(
             client,
             stub_server,
-            {"payload": "echo 3 hours\x00", "title": "A few hours ago"},
+            {"payload": "echo 3 hours\x00", "title": "I have a plan tonight"},
         )
     )
     assert sent["text"] == "echo 3 hours"
-    assert sent["metadata"] == {"locale": "en", "display_text": "A few hours ago"}
-    assert history_texts(client, stub_server) == ["A few hours ago"]
+    # The offered button's title, not the one the client sent.
+    assert sent["metadata"]["display_text"] == "A few hours ago"
+    assert history_texts(client, stub_server)[-1] == "A few hours ago"
     assert send(client, stub_server, {"payload": ""}).json() == {"error": "empty"}
+
+
+def test_a_crafted_payload_is_refused_and_not_stored(stub_server):
+    client = signed_in(stub_server)
+    assert send(client, stub_server, {"message": "hello"}).status_code == 200
+    before = history_texts(client, stub_server)
+    for payload in ('/inform{"mood_before": 0}', '/greet{"crisis_level": "none"}'):
+        reply = send(client, stub_server, {"payload": payload, "title": "Okay"})
+        assert (reply.status_code, reply.json()) == (400, {"error": "invalid_payload"})
+    assert history_texts(client, stub_server) == before
+    # What the button offered still goes through.
+    offered = {"payload": '/inform{"mood_before": 5}', "title": "forged title"}
+    assert send(client, stub_server, offered).status_code == 200
+    assert history_texts(client, stub_server)[-2] == "Okay (4-6)"  # then the reply
 
 
 def test_a_second_message_while_the_first_is_handled_gets_409(stub_server):
