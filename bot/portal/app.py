@@ -17,6 +17,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from bot.config import ClinicConfig, get_config
 from bot.portal.auth import NotAuthenticated
+from bot.portal.body_limit import BodyLimitMiddleware
 from bot.portal.headers import SecurityHeadersMiddleware
 from bot.portal.logins import LoginSessionStore
 from bot.portal.routes import admin, api, docs, escalations, exports, login, patients
@@ -168,6 +169,8 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    # Outside the session and every route: nothing parses an oversized body.
+    app.add_middleware(BodyLimitMiddleware)
     # Added last, so it wraps everything, error pages included.
     app.add_middleware(SecurityHeadersMiddleware, https=settings.secure_cookies)
     _install_error_handlers(app)
