@@ -56,6 +56,10 @@ lint: $(STAMP)  ## ruff + black (88 columns)
 	$(BIN)/ruff check bot actions tests scripts benchmarks
 	$(BIN)/black --check --quiet bot actions tests scripts benchmarks
 
+.PHONY: audit
+audit: $(STAMP)  ## Installed packages against security/advisories.yml (offline)
+	$(BIN)/python scripts/audit_deps.py
+
 .PHONY: test-unit
 test-unit: $(STAMP)  ## Unit, component, API and CLI tests
 	$(BIN)/pytest -m "not e2e and not browser" tests
@@ -91,7 +95,7 @@ bench: $(MODEL)  ## Speed and memory benchmarks (crisis scan, encoder included)
 	$(BIN)/python benchmarks/bench_crisis.py --rasa
 
 .PHONY: test
-test: venv lint validate test-unit eval-crisis eval-traps train test-stories test-e2e  ## Everything CI runs
+test: venv lint audit validate test-unit eval-crisis eval-traps train test-stories test-e2e  ## Everything CI runs
 
 .PHONY: run
 run: venv train  ## Set up, train if stale, start every service on 127.0.0.1
