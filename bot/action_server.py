@@ -5,16 +5,27 @@ take calls from anyone who can reach the port. Rasa sends the secret as a header
 (``action_endpoint.headers`` in ``endpoints.yml``, read from the environment);
 every route but ``/health`` refuses a call without it. ``make run`` makes a
 fresh secret for each start; a clinic server sets it in its service environment.
+
+Actions run in worker threads, not on the server's event loop. Rasa SDK runs a
+synchronous action inline, so one action waiting on a busy database froze the
+whole server; calls queued behind it until the connections were closed under
+Rasa ("Cannot write to closing transport") and their events were lost.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hmac
+import json
 import logging
 import os
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from sanic import Sanic, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 ACTION_TOKEN_ENV = "AFTERGLOW_ACTION_TOKEN"
@@ -23,6 +34,7 @@ MIN_TOKEN_LENGTH = 32
 OPEN_PATHS = frozenset({"/health"})
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5055
+ACTION_THREADS = 16
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +63,23 @@ def is_authorised(supplied: str | None, token: str) -> bool:
     return hmac.compare_digest((supplied or "").encode(), token.encode())
 
 
-def create_app(token: str, action_package: str = "actions") -> Sanic:
-    """Rasa SDK's Sanic app with the secret checked before every route."""
-    from rasa_sdk.endpoint import create_app as create_sdk_app
+def create_app(
+    token: str, action_package: str = "actions", threads: int = ACTION_THREADS
+) -> Sanic:
+    """The action server: Rasa SDK's executor behind the secret, in threads."""
+    from rasa_sdk import utils
+    from rasa_sdk.executor import ActionExecutor
+    from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 
-    # No CORS: only Rasa calls this server, never a browser.
-    app = create_sdk_app(action_package, cors_origins=None)
+    app = Sanic("afterglow_actions", configure_logging=False)
+    executor = ActionExecutor()
+    executor.register_package(action_package)
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="action")
+
+    def run_in_thread(call: dict[str, Any]) -> Any:
+        # A fresh event loop per call: async actions run there, sync ones block
+        # only this thread.
+        return asyncio.run(executor.run(call))
 
     @app.on_request
     async def require_secret(request: Request):  # noqa: ANN202
@@ -67,8 +90,33 @@ def create_app(token: str, action_package: str = "actions") -> Sanic:
         logger.warning("action server: refused a call without the shared secret")
         return response.json({"error": "unauthorised"}, status=401)
 
-    # Rasa SDK's own handler echoes the request body (the whole tracker) in its
-    # 500 reply, and Rasa then logs that reply: conversation text in rasa.log.
+    @app.get("/health")
+    async def health(_request: Request):  # noqa: ANN202
+        return response.json({"status": "ok"})
+
+    @app.get("/actions")
+    async def actions(_request: Request):  # noqa: ANN202
+        return response.json([{"name": name} for name in executor.actions])
+
+    @app.post("/webhook")
+    async def webhook(request: Request):  # noqa: ANN202
+        call = _read_call(request)
+        if not isinstance(call, dict):
+            return response.json({"error": "Invalid body request"}, status=400)
+        utils.check_version_compatibility(call.get("version"))
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(pool, run_in_thread, call)
+        except ActionExecutionRejection as rejection:
+            body = {"error": rejection.message, "action_name": rejection.action_name}
+            return response.json(body, status=400)
+        except ActionNotFoundException as missing:
+            logger.error("action server: no action named in the call")
+            body = {"error": missing.message, "action_name": missing.action_name}
+            return response.json(body, status=404)
+        return response.json(result)
+
+    # Never echo the call (the whole tracker) in an error reply: Rasa logs it.
     @app.exception(Exception)
     async def action_failed(request: Request, exception: Exception):  # noqa: ANN202
         logger.error(
@@ -78,7 +126,20 @@ def create_app(token: str, action_package: str = "actions") -> Sanic:
         )
         return response.json({"error": "action failed"}, status=500)
 
+    @app.after_server_stop
+    async def stop_threads(_app: Sanic, _loop: Any) -> None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
     return app
+
+
+def _read_call(request: Request) -> Any:
+    try:
+        if request.headers.get("Content-Encoding") == "deflate":
+            return json.loads(zlib.decompress(request.body))
+        return request.json
+    except (InvalidUsage, ValueError, zlib.error):
+        return None
 
 
 def serve(host: str, port: int) -> int:

@@ -46,9 +46,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _calls(requests: list[tuple[str, str, dict | None, dict]]) -> list[tuple]:
+def _calls(
+    requests: list[tuple[str, str, dict | None, dict]],
+    package: str = "actions",
+    concurrent: bool = False,
+) -> list[tuple]:
     """Serve the real app on a free port and make ``requests`` against it."""
-    app = create_app(TOKEN)
+    app = create_app(TOKEN, package)
     port = _free_port()
 
     async def scenario() -> list[tuple]:
@@ -59,14 +63,21 @@ def _calls(requests: list[tuple[str, str, dict | None, dict]]) -> list[tuple]:
         results = []
         try:
             async with aiohttp.ClientSession() as session:
-                for method, path, body, headers in requests:
+
+                async def call(method, path, body, headers):  # noqa: ANN001, ANN202
                     async with session.request(
                         method,
                         f"http://127.0.0.1:{port}{path}",
                         data=json.dumps(body) if body is not None else None,
                         headers=headers,
                     ) as reply:
-                        results.append((reply.status, await reply.text()))
+                        return reply.status, await reply.text()
+
+                if concurrent:
+                    results = list(await asyncio.gather(*(call(*r) for r in requests)))
+                else:
+                    for request in requests:
+                        results.append(await call(*request))
         finally:
             server.close()
             await server.wait_closed()
@@ -106,6 +117,25 @@ def test_a_failing_action_does_not_echo_the_conversation():
     )
     assert status == 500
     assert json.loads(body) == {"error": "action failed"}
+
+
+def test_a_blocking_action_does_not_hold_up_other_calls():
+    # Issue 13, item 3: sync actions ran on the event loop, so one waiting on a
+    # busy database froze the server and Rasa's calls were cut off.
+    call = {**SAFETY_PLAN_CALL, "next_action": "action_meet_another"}
+    authorised = {ACTION_TOKEN_HEADER: TOKEN}
+    replies = _calls(
+        [("POST", "/webhook", call, authorised)] * 2,
+        package="tests.actions.waiting_actions",
+        concurrent=True,
+    )
+    assert [status for status, _ in replies] == [200, 200]
+
+
+def test_a_body_that_is_not_a_call_gets_400():
+    authorised = {ACTION_TOKEN_HEADER: TOKEN}
+    ((status, _),) = _calls([("POST", "/webhook", None, authorised)])
+    assert status == 400
 
 
 def test_the_secret_is_required_and_long(monkeypatch):
