@@ -45,9 +45,12 @@ def main() -> int:
         for key in ("rules", "stories"):
             if key in content:
                 dialogue_text += yaml.safe_dump(content[key])
-    code_text = "".join(
-        p.read_text(encoding="utf-8") for p in [*ROOT.joinpath("actions").rglob("*.py")]
-    )
+    # Actions, and Rasa-side components that answer with a response themselves.
+    code_files = [
+        *ROOT.joinpath("actions").rglob("*.py"),
+        *ROOT.joinpath("bot", "components").rglob("*.py"),
+    ]
+    code_text = "".join(p.read_text(encoding="utf-8") for p in code_files)
 
     problems = [
         f"intent '{intent}' has no NLU examples"

@@ -22,6 +22,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.components import action_calls
+
 # RulePolicy has priority 6; ties would make Rasa warn and pick arbitrarily.
 CRISIS_POLICY_PRIORITY = 7
 
@@ -89,3 +91,8 @@ class CrisisInterruptPolicy(Policy):
         # A "no user" prediction is what lets RulePolicy's loop prediction be
         # outranked; the ensemble then breaks the tie on priority.
         return self._prediction(probabilities, is_no_user_prediction=True)
+
+
+# The Rasa server loads this policy with the model: from then on its calls to
+# the action server are retried when undelivered and answered when they fail.
+action_calls.install()

@@ -80,7 +80,9 @@ def test_crisis_reply_without_action_server(stack):  # noqa: ANN001
 
 def test_crisis_mid_form_without_action_server(stack):  # noqa: ANN001
     # Starting the reflection needs the action server; the crisis reply does not.
-    stack.send("e2e-crisis-form", "let's start")
+    started = stack.send("e2e-crisis-form", "let's start")
+    # The failed action call is answered, not dropped in silence (issue 13, item 3).
+    assert any("send your last message again" in m.get("text", "") for m in started)
     replies = stack.send("e2e-crisis-form", "i want to kill myself tonight")
     assert any("911" in m.get("text", "") for m in replies)
 
