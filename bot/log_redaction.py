@@ -14,7 +14,8 @@ the worker and the portal):
   outright, and an exception is rendered without locals and without quoted parts;
 * standard ``logging`` records lose quoted spans and ``{...: ...}`` dumps from
   the message and from the traceback text;
-* warnings (Rasa's ``raise_warning``) go through the same redaction.
+* warnings (Rasa's ``raise_warning``) go through the same redaction, except
+  library deprecation notices, which quote code names, not conversations.
 
 Quoted spans are what Rasa's format strings put user content in; redacting all
 of them loses some detail in Rasa's own messages, which is the right trade.
@@ -179,8 +180,11 @@ def _install_structlog() -> None:
 def _redacting_showwarning(show):  # noqa: ANN001, ANN202
     def showwarning(
         message, category, filename, lineno, file=None, line=None
-    ):  # noqa: ANN001, ANN202, E501
-        return show(redact(str(message)), category, filename, lineno, file, line)
+    ):  # noqa: ANN001, ANN202
+        # Library deprecation notices name code, not conversations: kept whole.
+        if not issubclass(category, (DeprecationWarning, PendingDeprecationWarning)):
+            message = redact(str(message))
+        return show(message, category, filename, lineno, file, line)
 
     showwarning.redacting = True
     return showwarning

@@ -118,3 +118,16 @@ def test_install_is_in_place_in_every_process_importing_bot():
         "rasa", logging.INFO, __file__, 1, "message '%s'", (MARKER,), None
     )
     assert MARKER not in record.getMessage()
+
+
+def test_library_deprecation_notices_keep_their_names():
+    shown = []
+    show = log_redaction._redacting_showwarning(
+        lambda message, category, filename, lineno, file=None, line=None: (
+            shown.append(str(message))
+        )
+    )
+    notice = "'setParseAction' deprecated - use 'set_parse_action'"
+    show(notice, DeprecationWarning, "x.py", 1)
+    show(f"payload '{MARKER}'", UserWarning, "x.py", 1)
+    assert shown == [notice, f"payload {REDACTED}"]
