@@ -15,14 +15,14 @@ Pipeline for one message:
 5. The highest finding decides level and category.
 6. The semantic layer (:mod:`bot.safety.semantic`: the shared sentence
    encoder and heads fitted on labelled messages in many voices) reads what
-   the message means, also where the lexicon saw nothing. Above its ``fire``
-   threshold it raises the verdict to its own level (imminent only where the
-   message or its context states a time or means; never past the lexicon's
-   level for past attempts, dissociation or medical emergencies, which the
-   lexicon derives from recency and duration). In the band between ``ask``
-   and ``fire`` it raises a ``none`` verdict to ``low`` with category
-   ``unclear``: the bot then asks one direct question. It never acts when the
-   lexicon found an explicit denial ("I'm not suicidal") and no risk.
+   the message means together with what the lexicon saw in it
+   (:mod:`bot.safety.lexical_features`), also where the lexicon saw nothing.
+   Above its ``fire`` threshold it raises the verdict to its own level
+   (imminent only where the message or its context states a time or means).
+   In the band between ``ask`` and ``fire`` it raises a ``none`` verdict to
+   ``low`` with category ``unclear``: the bot then asks one direct question.
+   It never acts when the lexicon found an explicit denial ("I'm not
+   suicidal") and no risk, and it never lowers the lexicon's verdict.
 
 ``scan`` never raises: if analysis fails the keyword fallback in ``common.yml``
 decides, and the failure is logged without the message text.
@@ -39,12 +39,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from threading import Lock
 
+import numpy as np
+
 from bot.nlp import get_nlp
 from bot.safety.analysis import DocAnalysis, Hit, LanguageMatcher, outermost
+from bot.safety.lexical_features import lexical_features
 from bot.safety.lexicon import Adjustment, Lexicon, load_lexicon
 from bot.safety.normalise import NormalisedText, Normaliser, strip_accents
 from bot.safety.semantic import SemanticRisk
-from bot.safety.verdict import CATEGORY_PRIORITY, Evidence, Level, Verdict
+from bot.safety.verdict import (
+    ASK_CATEGORY,
+    CATEGORY_PRIORITY,
+    Evidence,
+    Level,
+    Verdict,
+)
 from bot.safety.version import DETECTOR_VERSION
 
 logger = logging.getLogger(__name__)
@@ -73,36 +82,6 @@ class Finding:
 
 # Signals that let the semantic layer say "imminent": a stated time or means.
 _IMMINENT_SIGNALS = frozenset({"timeline", "now", "means"})
-# Signals of a reading the lexicon knows to be benign or past: media, a
-# question about the science, the ketamine experience, a joke, something over
-# or routine ("like I was supposed to", "years ago"). With one of them the
-# semantic layer may only ask, and only when it is confident.
-_BENIGN_SIGNALS = frozenset(
-    {
-        "media", "educational", "ketamine", "laughter", "resolved", "recovered",
-        "remote", "routine",
-    }
-)  # fmt: skip
-# Cue signals of risk vocabulary: without one, meaning alone only asks.
-_RISK_CUES = frozenset(
-    {
-        "distress", "desire", "means", "method", "intent", "futility",
-        "high_place", "threat", "bleeding", "persistence", "craving", "farewell",
-        "timeline", "now",
-    }
-)  # fmt: skip
-
-
-def _has_risk_vocabulary(analysis: Analysis) -> bool:
-    return bool(analysis.risks) or any(
-        _RISK_CUES & hit.signals for hit in analysis.signals.hits
-    )
-
-
-# Over a lexicon finding, the semantic layer only raises to an urgent level,
-# and only when its level head is this sure: the lexicon's low/moderate
-# distinctions (passive wish vs active ideation) follow the labelling guide.
-_RAISE_CONFIDENCE = 0.6
 
 
 class SignalIndex:
@@ -254,40 +233,24 @@ class CrisisDetector:
         if analysis.denials and not verdict.flagged:
             return verdict
         text = analysis.normalised.original
-        finding = semantic.assess(text, list(context)[-CONTEXT_MESSAGES:])
+        finding = semantic.assess(
+            text,
+            list(context)[-CONTEXT_MESSAGES:],
+            lexical_features(analysis, verdict),
+        )
         if finding is None or finding.probability < semantic.ask:
             return verdict
-        # Where the lexicon set risk words aside (someone else's, an idiom) or
-        # read the message as benign or past, and found no risk, the semantic
-        # layer may only ask, and only when it is confident.
-        set_aside = bool(analysis.gated) or any(
-            _BENIGN_SIGNALS & hit.signals for hit in analysis.signals.hits
-        )
-        if set_aside and not verdict.flagged:
-            return verdict
-        alone = not verdict.flagged and not _has_risk_vocabulary(analysis)
-        if alone and finding.probability < semantic.fire_alone:
-            # Meaning alone, with no risk word or cue anywhere: ask, no more.
-            if verdict.language != "en" or not asking:
-                return verdict
-            level, rule, category = Level.LOW, "semantic.ask", "unclear"
-        elif finding.probability >= semantic.fire:
-            if verdict.category in _LEXICON_RATED:
-                return verdict
+        if finding.probability >= semantic.fire:
             level = finding.level
-            if verdict.flagged and (
-                level < Level.HIGH or finding.level_confidence < _RAISE_CONFIDENCE
-            ):
-                return verdict
             if level == Level.IMMINENT and not self._states_time_or_means(
                 analysis, context
             ):
                 level = Level.HIGH
             rule = f"semantic.{level.label}"
             category = verdict.category or finding.category
-        elif not verdict.flagged and verdict.language == "en" and asking:
-            # The encoder reads English; in Spanish only a confident finding counts.
-            level, rule, category = Level.LOW, "semantic.ask", "unclear"
+        elif not verdict.flagged and asking and verdict.language == "en":
+            # The encoder reads English best; in Spanish only a finding counts.
+            level, rule, category = Level.LOW, "semantic.ask", ASK_CATEGORY
         else:
             return verdict
         if level <= verdict.level:
@@ -306,6 +269,12 @@ class CrisisDetector:
             language=verdict.language,
             detector_version=self.version,
         )
+
+    def lexical_features(self, text: str, context: Sequence[str] = ()) -> np.ndarray:
+        """What the lexicon alone sees in a short text: the semantic heads' input."""
+        analysis = self._analyse(_as_text(text)[: CHUNK_CHARS + CHUNK_OVERLAP])
+        verdict = self._lexicon_verdict(analysis, 0, context)
+        return lexical_features(analysis, verdict)
 
     def _states_time_or_means(self, analysis: Analysis, context: Sequence[str]) -> bool:
         if any(_IMMINENT_SIGNALS & hit.signals for hit in analysis.signals.hits):
@@ -451,9 +420,6 @@ def _shared_detector() -> CrisisDetector:
 
 
 # Categories whose level the lexicon derives from structure (recency, duration).
-_LEXICON_RATED = frozenset(
-    {"past_history", "persistent_dissociation", "medical_emergency"}
-)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

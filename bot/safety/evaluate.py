@@ -268,17 +268,17 @@ def evaluate_voices() -> list[dict[str, Any]]:
 
     examples = semantic.load_examples()
     encoder = semantic._build_encoder()
+    lexical = semantic.read_lexicon(examples)
     shipped = semantic.SemanticRisk.load()
     lexicon_only = CrisisDetector(semantic=False)
     pooled = {"with": SplitReport("all"), "without": SplitReport("all")}
     rows = []
-    for voice, heads in semantic.fold_heads(examples, encoder).items():
+    for voice, heads in semantic.fold_heads(examples, encoder, lexical).items():
         risky = [e for e in examples if e.voice != voice and e.level > Level.NONE]
         fold = semantic.SemanticRisk(
             heads,
             shipped.fire,
             shipped.ask,
-            shipped.fire_alone,
             encoder.encode([e.text for e in risky]),
             [e.id for e in risky],
             [str(e.category) for e in risky],

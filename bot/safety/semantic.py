@@ -1,13 +1,16 @@
-"""The semantic layer of the crisis detector: sentence embeddings, two linear heads.
+"""The semantic layer of the crisis detector: sentence embeddings read with the lexicon.
 
 The lexicon recognises the phrasings its authors wrote; this layer recognises
 what a message *means*, in wordings nobody here wrote. Each message is split
 into units (each sentence, and runs of sentences up to about 40 words, so one
 line in a long journal is not diluted), every unit is embedded with the shared
-encoder (:mod:`bot.encoder`), and two logistic-regression heads read it:
+encoder (:mod:`bot.encoder`), joined to what the lexicon saw in the message
+(:mod:`bot.safety.lexical_features`), and read by RBF support-vector heads:
 
 - the **risk head** gives the probability that the unit carries risk at all;
-- the **level head** (fitted on risk examples only) gives its C-SSRS level.
+- three **level heads**, fitted on risk examples only, give the probability
+  that its C-SSRS level is at least moderate, at least high, imminent; the
+  level is low plus one for each head above one half.
 
 The unit with the highest risk decides. With conversation context, the last
 earlier message is read together with this one, and counts only for what this
@@ -40,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.encoder import MODEL_SHA256, SentenceEncoder
+from bot.safety.lexical_features import FEATURE_NAMES
 from bot.safety.verdict import Level
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -108,6 +112,8 @@ class Example:
     level: Level
     category: str | None
     voice: str
+    message: str = ""  # the message alone
+    context: tuple[str, ...] = ()
 
 
 def _read(path: Path) -> list[dict]:
@@ -138,14 +144,19 @@ def _everyday(path: Path) -> list[Example]:
             text = line.strip().removeprefix("- ").strip()
             if text:
                 examples.append(
-                    Example(f"nlu:{intent}:{n}", text, Level.NONE, None, "nlu")
+                    Example(f"nlu:{intent}:{n}", text, Level.NONE, None, "nlu", text)
                 )
     return examples
 
 
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+
+
 def corpus_digest() -> str:
+    """The encoder, the corpus and the lexicon whose readings are features."""
     digest = hashlib.sha256(MODEL_SHA256.encode())
-    for path in corpus_files():
+    digest.update(" ".join(FEATURE_NAMES).encode())
+    for path in [*corpus_files(), *sorted(LEXICON_DIR.glob("*.yml"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -163,111 +174,189 @@ def load_examples() -> list[Example]:
             text = " ".join([*context[-1:], record["text"]])
             level = Level.parse(record["level"])
             examples.append(
-                Example(record["id"], text, level, record.get("category"), voice)
+                Example(
+                    record["id"], text, level, record.get("category"), voice,
+                    record["text"], tuple(context),
+                )  # fmt: skip
             )
     return examples
 
 
+# The lexicon's binary features sit beside the unit-length embedding at this
+# scale: one differing feature moves a row about as far as a small change of
+# meaning (leave-one-voice-out AUC 0.948 with none, 0.960 at 0.3).
+LEXICAL_WEIGHT = 0.3
+
+
+def joined(vectors: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    """Embedding rows, each followed by the message's weighted lexical features."""
+    lexical = np.broadcast_to(LEXICAL_WEIGHT * lexical, (len(vectors), len(lexical)))
+    return np.hstack([vectors, lexical]).astype(np.float32)
+
+
+def read_lexicon(examples: Sequence[Example]) -> list[np.ndarray]:
+    """Each example's lexical features, read by a lexicon-only detector."""
+    from bot.safety.detector import CrisisDetector
+
+    detector = CrisisDetector(semantic=False)
+    return [detector.lexical_features(e.message or e.text, e.context) for e in examples]
+
+
 def _training_rows(
-    examples: Sequence[Example], encoder: SentenceEncoder
+    examples: Sequence[Example],
+    lexical: Sequence[np.ndarray],
+    encoder: SentenceEncoder,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Embedded training rows and their levels, scored the way messages are.
+    """Training rows (unit embedding and lexical features) and their levels.
 
     A message is scored by its riskiest unit, so units are what the heads
     learn: each unit of a risk-free message is a negative, and a long risk
-    message contributes only its riskiest unit (chosen by heads fitted on the
-    single-unit messages first). Labelling a whole long journal as risk would
-    teach the heads that long, chatty text is risk.
+    message contributes only its riskiest unit (chosen by a risk head fitted
+    on the single-unit messages first). Labelling a whole long journal as risk
+    would teach the heads that long, chatty text is risk.
     """
-    single: list[tuple[str, int]] = []
-    multi: list[tuple[list[str], int]] = []
-    for example in examples:
+    rows: list[np.ndarray] = []
+    levels: list[int] = []
+    multi: list[tuple[np.ndarray, int]] = []
+    for example, features in zip(examples, lexical, strict=True):
         units = [u.text for u in split_units(example.text)] or [example.text]
-        if len(units) == 1:
-            single.append((units[0], int(example.level)))
-        elif example.level == Level.NONE:
-            single.extend((unit, 0) for unit in units)
+        unit_rows = joined(encoder.encode(units), features)
+        if len(units) == 1 or example.level == Level.NONE:
+            rows.extend(unit_rows)
+            levels.extend([int(example.level)] * len(units))
         else:
-            multi.append((units, int(example.level)))
-    texts = [t for t, _ in single]
-    levels = [lv for _, lv in single]
+            multi.append((unit_rows, int(example.level)))
     if multi:
-        first = fit_heads(encoder.encode(texts), np.array(levels))
-        for units, level in multi:
-            risk = first.risk(encoder.encode(units))
-            texts.append(units[int(np.argmax(risk))])
+        single = np.array(rows)
+        first = _fit_kernel(single, np.array(levels) > 0, _gamma(single))
+        for unit_rows, level in multi:
+            rows.append(unit_rows[int(np.argmax(first.decision(unit_rows)))])
             levels.append(level)
-    return encoder.encode(texts), np.array(levels)
+    return np.array(rows, dtype=np.float32), np.array(levels)
 
 
 # -- the heads -------------------------------------------------------------------
 
 
 @dataclass
-class Heads:
-    """Fitted weights: risk (RBF support-vector machine with Platt scaling) and
-    level (linear, low..imminent).
+class Kernel:
+    """One fitted RBF support-vector machine, with Platt scaling when fitted."""
 
-    A linear head on these embeddings cannot tell "this commute is killing me"
-    from risk; an RBF kernel over the labelled examples can (cross-validated
-    sensitivity at 0.90 specificity: 0.61 linear, 0.77 RBF).
-    """
-
-    support: np.ndarray  # (n_support, dim)
+    support: np.ndarray  # (n_support, width)
     dual: np.ndarray  # (n_support,)
     intercept: float
     gamma: float
-    platt_a: float
-    platt_b: float
-    level_w: np.ndarray  # (4, dim)
-    level_b: np.ndarray  # (4,)
+    platt: tuple[float, float] = (0.0, 0.0)
 
-    def risk(self, vectors: np.ndarray) -> np.ndarray:
-        # ||x - s||^2 = 2 - 2 x.s for unit vectors.
-        kernel = np.exp(-self.gamma * (2.0 - 2.0 * (vectors @ self.support.T)))
-        decision = kernel @ self.dual + self.intercept
-        return 1.0 / (1.0 + np.exp(self.platt_a * decision + self.platt_b))
+    def decision(self, rows: np.ndarray) -> np.ndarray:
+        distances = (
+            (rows * rows).sum(axis=1)[:, None]
+            + (self.support * self.support).sum(axis=1)[None, :]
+            - 2.0 * rows @ self.support.T
+        )
+        return np.exp(-self.gamma * np.maximum(distances, 0.0)) @ self.dual + (
+            self.intercept
+        )
 
-    def level(self, vectors: np.ndarray) -> np.ndarray:
-        return np.argmax(vectors @ self.level_w.T + self.level_b, axis=1)
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        a, b = self.platt
+        return 1.0 / (1.0 + np.exp(a * self.decision(rows) + b))
 
-    def level_confidence(self, vector: np.ndarray) -> float:
-        """Softmax probability of the chosen level for one vector."""
-        logits = vector @ self.level_w.T + self.level_b
-        weights = np.exp(logits - logits.max())
-        return float(weights.max() / weights.sum())
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        return {
+            f"{name}_support": self.support.astype(np.float16),
+            f"{name}_dual": self.dual.astype(np.float32),
+            f"{name}_scalars": np.array([self.intercept, self.gamma, *self.platt]),
+        }
+
+    @classmethod
+    def from_arrays(cls, data, name: str) -> Kernel:
+        intercept, gamma, a, b = (float(x) for x in data[f"{name}_scalars"])
+        return cls(
+            data[f"{name}_support"].astype(np.float32),
+            data[f"{name}_dual"].astype(np.float32),
+            intercept,
+            gamma,
+            (a, b),
+        )
 
 
-def fit_heads(vectors: np.ndarray, levels: np.ndarray) -> Heads:
-    from sklearn.linear_model import LogisticRegression
+def _gamma(rows: np.ndarray) -> float:
+    """scikit-learn's "scale" over the embedding part of the rows."""
+    embedding = rows[:, : rows.shape[1] - len(FEATURE_NAMES)]
+    return 1.0 / (embedding.shape[1] * float(embedding.var()))
+
+
+def _fit_kernel(
+    rows: np.ndarray, labels: np.ndarray, gamma: float, probability: bool = False
+) -> Kernel:
     from sklearn.svm import SVC
 
-    risky = levels > 0
-    gamma = 1.0 / (vectors.shape[1] * float(vectors.var()))  # scikit-learn's "scale"
-    risk = SVC(
-        C=_C, kernel="rbf", gamma=gamma, probability=True,
+    labels = labels.astype(int)
+    if len(set(labels.tolist())) < 2:
+        raise ValueError("a head needs examples on both sides")
+    svm = SVC(
+        C=_C, kernel="rbf", gamma=gamma, probability=probability,
         class_weight="balanced", random_state=0,
     )  # fmt: skip
-    risk.fit(vectors, risky.astype(int))
-    level = LogisticRegression(C=_C, max_iter=3000, class_weight="balanced")
-    level.fit(vectors[risky], levels[risky])
-    # Every level must have a row, even if a fold lacks one.
-    level_w = np.zeros((4, vectors.shape[1]))
-    level_b = np.full(4, -1e3)
-    for row, cls in enumerate(level.classes_):
-        level_w[int(cls) - 1] = level.coef_[row]
-        level_b[int(cls) - 1] = level.intercept_[row]
-    # scikit-learn's decision function is positive for classes_[1] (risk).
-    return Heads(
-        support=risk.support_vectors_.astype(np.float32),
-        dual=risk.dual_coef_[0].astype(np.float32),
-        intercept=float(risk.intercept_[0]),
-        gamma=gamma,
-        platt_a=float(risk.probA_[0]),
-        platt_b=float(risk.probB_[0]),
-        level_w=level_w.astype(np.float32),
-        level_b=level_b.astype(np.float32),
+    svm.fit(rows, labels)
+    # scikit-learn's decision function is positive for classes_[1].
+    platt = (float(svm.probA_[0]), float(svm.probB_[0])) if probability else (0.0, 0.0)
+    return Kernel(
+        svm.support_vectors_.astype(np.float32),
+        svm.dual_coef_[0].astype(np.float32),
+        float(svm.intercept_[0]),
+        gamma,
+        platt,
     )
+
+
+_HEAD_NAMES = ("risk", "moderate", "high", "imminent")
+
+
+@dataclass
+class Heads:
+    """The risk head (with Platt scaling) and the three "at least" level heads.
+
+    A linear head on these embeddings cannot tell "this commute is killing me"
+    from risk, nor an urgent message from a moderate one; RBF kernels over the
+    labelled examples can (leave-one-voice-out, urgent messages scored urgent:
+    0.63 with a linear level head, 0.67 with these, at the same threshold).
+    """
+
+    risk_head: Kernel
+    at_least: tuple[Kernel, Kernel, Kernel]  # moderate, high, imminent
+
+    def risk(self, rows: np.ndarray) -> np.ndarray:
+        return self.risk_head.probability(rows)
+
+    def level(self, rows: np.ndarray) -> np.ndarray:
+        """Level index into ``_LEVELS`` (0 = low) per row."""
+        return sum((head.decision(rows) > 0).astype(int) for head in self.at_least)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        kernels = (self.risk_head, *self.at_least)
+        return {
+            key: value
+            for name, kernel in zip(_HEAD_NAMES, kernels, strict=True)
+            for key, value in kernel.arrays(name).items()
+        }
+
+    @classmethod
+    def from_arrays(cls, data) -> Heads:
+        risk, *at_least = (Kernel.from_arrays(data, name) for name in _HEAD_NAMES)
+        return cls(risk, tuple(at_least))
+
+
+def fit_heads(rows: np.ndarray, levels: np.ndarray) -> Heads:
+    gamma = _gamma(rows)
+    risky = levels > 0
+    risk = _fit_kernel(rows, risky, gamma, probability=True)
+    at_least = tuple(
+        _fit_kernel(rows[risky], levels[risky] >= int(level), gamma)
+        for level in (Level.MODERATE, Level.HIGH, Level.IMMINENT)
+    )
+    return Heads(risk, at_least)
 
 
 # -- scoring ---------------------------------------------------------------------
@@ -284,7 +373,6 @@ class Finding:
     end: int
     neighbours: tuple[str, ...]
     from_context: bool = False
-    level_confidence: float = 1.0
 
 
 class SemanticRisk:
@@ -295,7 +383,6 @@ class SemanticRisk:
         heads: Heads,
         fire: float,
         ask: float,
-        fire_alone: float,
         example_vectors: np.ndarray,
         example_ids: Sequence[str],
         example_categories: Sequence[str],
@@ -304,7 +391,6 @@ class SemanticRisk:
         self.heads = heads
         self.fire = fire
         self.ask = ask
-        self.fire_alone = fire_alone
         self._examples = example_vectors.astype(np.float32)
         self._ids = list(example_ids)
         self._categories = list(example_categories)
@@ -314,7 +400,10 @@ class SemanticRisk:
     def load(cls) -> SemanticRisk:
         return _shared()
 
-    def assess(self, text: str, context: Sequence[str] = ()) -> Finding | None:
+    def assess(
+        self, text: str, context: Sequence[str], lexical: np.ndarray
+    ) -> Finding | None:
+        """Read ``text`` (with its ``context``) and what the lexicon saw in it."""
         units = split_units(text)
         if not units:
             return None
@@ -323,17 +412,17 @@ class SemanticRisk:
         if previous is not None:
             texts += [previous, f"{previous} {text}"]
         vectors = self._encoder.encode(texts)
-        risk = self.heads.risk(vectors)
+        rows = joined(vectors, lexical)
+        risk = self.heads.risk(rows)
         best = int(np.argmax(risk[: len(units)]))
         chosen, probability, from_context = best, float(risk[best]), False
         if previous is not None:
             alone, joint = float(risk[-2]), float(risk[-1])
             if joint > probability and joint - alone >= CONTEXT_MARGIN:
                 chosen, probability, from_context = len(texts) - 1, joint, True
-        vector = vectors[chosen : chosen + 1]
-        level = _LEVELS[int(self.heads.level(vector)[0])]
+        level = _LEVELS[int(self.heads.level(rows[chosen : chosen + 1])[0])]
         unit = units[best] if not from_context else Unit(text, 0, len(text))
-        similarity = self._examples @ vector[0]
+        similarity = self._examples @ vectors[chosen]
         nearest = np.argsort(-similarity)[:NEIGHBOURS]
         categories = [self._categories[i] for i in nearest]
         return Finding(
@@ -344,7 +433,6 @@ class SemanticRisk:
             unit.end,
             tuple(self._ids[i] for i in nearest),
             from_context,
-            self.heads.level_confidence(vector[0]),
         )
 
 
@@ -352,22 +440,18 @@ def build(path: Path = ARTIFACT) -> dict:
     """Fit the heads on the whole corpus, choose thresholds by CV, and save."""
     examples = load_examples()
     encoder = _build_encoder()
-    cv = cross_validate(examples, encoder)
-    vectors, levels = _training_rows(examples, encoder)
-    heads = fit_heads(vectors, levels)
+    lexical = read_lexicon(examples)
+    cv = cross_validate(examples, encoder, lexical)
+    rows, levels = _training_rows(examples, lexical, encoder)
+    heads = fit_heads(rows, levels)
     risky = [i for i, e in enumerate(examples) if e.level > Level.NONE]
     example_vectors = encoder.encode([examples[i].text for i in risky])
     np.savez_compressed(
         path,
         digest=np.array(corpus_digest()),
-        support=heads.support.astype(np.float16),
-        dual=heads.dual,
-        scalars=np.array([heads.intercept, heads.gamma, heads.platt_a, heads.platt_b]),
-        level_w=heads.level_w,
-        level_b=heads.level_b,
+        **heads.arrays(),
         fire=np.array(cv["fire"]),
         ask=np.array(cv["ask"]),
-        fire_alone=np.array(cv["fire_alone"]),
         example_vectors=example_vectors.astype(np.float16),
         example_ids=np.array([examples[i].id for i in risky]),
         example_categories=np.array([str(examples[i].category) for i in risky]),
@@ -388,22 +472,10 @@ def _shared() -> SemanticRisk:
         raise RuntimeError(
             "bot/safety/data/semantic.npz is stale: run python -m bot.safety.semantic build"
         )
-    intercept, gamma, platt_a, platt_b = (float(x) for x in data["scalars"])
-    heads = Heads(
-        data["support"].astype(np.float32),
-        data["dual"],
-        intercept,
-        gamma,
-        platt_a,
-        platt_b,
-        data["level_w"],
-        data["level_b"],
-    )
     return SemanticRisk(
-        heads,
+        Heads.from_arrays(data),
         float(data["fire"]),
         float(data["ask"]),
-        float(data["fire_alone"]),
         data["example_vectors"].astype(np.float32),
         [str(i) for i in data["example_ids"]],
         [str(c) for c in data["example_categories"]],
@@ -413,30 +485,29 @@ def _shared() -> SemanticRisk:
 # -- leave-one-voice-out ---------------------------------------------------------
 
 # The thresholds aim at these on the hard negatives of voices the heads never
-# saw: a verdict for the clearest 5 %, a direct question for the next 10 %.
-FIRE_SPECIFICITY = 0.95
-ASK_SPECIFICITY = 0.85
-# With no risk word or cue in the message, meaning alone must be surer still.
-FIRE_ALONE_SPECIFICITY = 0.98
+# saw: a verdict above the 93rd percentile, a direct question from the 91st.
+# A missed urgent message costs more than a kind question or an early screener,
+# so the verdict threshold sits lower than the first layer's (0.95): left one
+# voice out, urgent caught as urgent 0.77 -> 0.81 for specificity 0.92 -> 0.90.
+FIRE_SPECIFICITY = 0.93
+ASK_SPECIFICITY = 0.91
 
 
 def _unit_scores(
-    encoder: SentenceEncoder, heads: Heads, texts: Sequence[str]
+    encoder: SentenceEncoder,
+    heads: Heads,
+    examples: Sequence[Example],
+    lexical: Sequence[np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Best-unit risk and that unit's level index, per text."""
-    all_units = [split_units(t) or [Unit(t, 0, len(t))] for t in texts]
-    flat = [u.text for units in all_units for u in units]
-    vectors = encoder.encode(flat)
-    risk = heads.risk(vectors)
-    level = heads.level(vectors)
+    """Best-unit risk and that unit's level index, per example."""
     best_risk, best_level = [], []
-    i = 0
-    for units in all_units:
-        span = risk[i : i + len(units)]
-        j = int(np.argmax(span))
-        best_risk.append(float(span[j]))
-        best_level.append(int(level[i + j]))
-        i += len(units)
+    for example, features in zip(examples, lexical, strict=True):
+        units = [u.text for u in split_units(example.text)] or [example.text]
+        rows = joined(encoder.encode(units), features)
+        risk = heads.risk(rows)
+        j = int(np.argmax(risk))
+        best_risk.append(float(risk[j]))
+        best_level.append(int(heads.level(rows[j : j + 1])[0]))
     return np.array(best_risk), np.array(best_level)
 
 
@@ -445,39 +516,46 @@ def held_out_voices(examples: Sequence[Example]) -> list[str]:
 
 
 def fold_heads(
-    examples: Sequence[Example], encoder: SentenceEncoder
+    examples: Sequence[Example],
+    encoder: SentenceEncoder,
+    lexical: Sequence[np.ndarray],
 ) -> dict[str, Heads]:
     """For each voice, heads fitted on every other voice (and the base corpus)."""
-    return {
-        voice: fit_heads(
-            *_training_rows([e for e in examples if e.voice != voice], encoder)
+    folds = {}
+    for voice in held_out_voices(examples):
+        keep = [i for i, e in enumerate(examples) if e.voice != voice]
+        folds[voice] = fit_heads(
+            *_training_rows(
+                [examples[i] for i in keep], [lexical[i] for i in keep], encoder
+            )
         )
-        for voice in held_out_voices(examples)
-    }
+    return folds
 
 
 def cross_validate(
-    examples: Sequence[Example] | None = None, encoder: SentenceEncoder | None = None
+    examples: Sequence[Example] | None = None,
+    encoder: SentenceEncoder | None = None,
+    lexical: Sequence[np.ndarray] | None = None,
 ) -> dict:
     """Hold out each voice in turn; pick ``fire`` and ``ask`` on the pooled scores."""
     examples = list(examples or load_examples())
     encoder = encoder or _build_encoder()
+    lexical = list(lexical or read_lexicon(examples))
     scores: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    for voice, heads in fold_heads(examples, encoder).items():
-        test = [e for e in examples if e.voice == voice]
-        risk, level = _unit_scores(encoder, heads, [e.text for e in test])
-        scores[voice] = (risk, level, np.array([int(e.level) for e in test]))
+    for voice, heads in fold_heads(examples, encoder, lexical).items():
+        test = [i for i, e in enumerate(examples) if e.voice == voice]
+        risk, level = _unit_scores(
+            encoder, heads, [examples[i] for i in test], [lexical[i] for i in test]
+        )
+        scores[voice] = (risk, level, np.array([int(examples[i].level) for i in test]))
     risk = np.concatenate([s[0] for s in scores.values()])
     gold = np.concatenate([s[2] for s in scores.values()])
     fire = _threshold_for_specificity(risk, gold, FIRE_SPECIFICITY)
     ask = min(fire, _threshold_for_specificity(risk, gold, ASK_SPECIFICITY))
-    fire_alone = max(
-        fire, _threshold_for_specificity(risk, gold, FIRE_ALONE_SPECIFICITY)
-    )
     per_voice = {
         voice: _figures(r, lv + 1, g, fire, ask) for voice, (r, lv, g) in scores.items()
     }
-    return {"fire": fire, "ask": ask, "fire_alone": fire_alone, "voices": per_voice}
+    return {"fire": fire, "ask": ask, "voices": per_voice}
 
 
 def _threshold_for_specificity(risk: np.ndarray, gold: np.ndarray, target: float):

@@ -7,12 +7,13 @@ lexicon digest (and the semantic layer's corpus digest) to this version so a lex
 or corpus edit cannot ship unnoticed.
 """
 
-DETECTOR_VERSION = "2026.12.1"
+DETECTOR_VERSION = "2026.12.2"
 
 # SHA-256 over common.yml, en.yml and es.yml (see bot.safety.lexicon.load_lexicon).
 LEXICON_DIGEST = "83fa8309d828ee6f7e86502b7efaf1d542c0c56eda4416322fc6e2151a645345"
 
 # Prefix of bot.safety.semantic.corpus_digest(): the semantic layer's corpus
-# (bot/safety/data and its voices/, the NLU examples) and the encoder's sha256.
+# (bot/safety/data and its voices/, the NLU examples), the lexicon whose
+# readings are its features, and the encoder's sha256.
 # Refitting changes verdicts too; semantic.npz records the same digest.
-CORPUS_DIGEST = "1613d2c15ef64a38"
+CORPUS_DIGEST = "4a38edf669d68c78"
