@@ -8,9 +8,9 @@ encoder (:mod:`bot.encoder`), joined to what the lexicon saw in the message
 (:mod:`bot.safety.lexical_features`), and read by RBF support-vector heads:
 
 - the **risk head** gives the probability that the unit carries risk at all;
-- three **level heads**, fitted on risk examples only, give the probability
-  that its C-SSRS level is at least moderate, at least high, imminent; the
-  level is low plus one for each head above one half.
+- three **level heads**, fitted on risk examples only, decide whether its
+  C-SSRS level is at least moderate, at least high, imminent; the level is
+  low plus one for each head that says yes.
 
 The unit with the highest risk decides. With conversation context, the last
 earlier message is read together with this one, and counts only for what this
@@ -19,7 +19,8 @@ message *adds* to it ("tonight" after "I've saved up my pills").
 The heads are fitted by :func:`build` on the labelled corpus in
 ``bot/safety/data`` (the first hand-written corpus plus one file per voice in
 ``voices/``, each written by a different session in one voice) and saved to
-``semantic.npz`` with the corpus digest; loading checks the digest, so the
+``semantic.npz`` with the digest of the corpus and the lexicon (whose
+readings are features); loading checks the digest, so the
 artifact can never silently lag the data. Thresholds are chosen by
 leave-one-voice-out cross-validation (:func:`cross_validate`): ``fire`` for a
 verdict, and a lower ``ask`` band where the bot asks one direct question.
