@@ -7,6 +7,7 @@ on short answers, so the figures hold whatever DIET was trained into.
 
     python -m bot.reflection.evaluate            # per voice and overall
     python -m bot.reflection.evaluate --errors   # also list what was misread
+    python -m bot.reflection.evaluate --fresh    # the fresh sets, never tuned on
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from bot.reflection.understanding import (
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "eval" / "reflection" / "answers"
+# Written by separate sessions after the last change and committed before they
+# were scored; reported, not held to the targets (their first runs are kept).
+FRESH = CORPUS.parent / "fresh"
 # DIET's intents that have swallowed real answers (pause, chitchat, faq, ...).
 ADVERSARIAL_DIET = ("inform", "pause", "chitchat", "faq", "dont_know", "skip", "greet")
 TARGETS = {"answers": 0.98, "controls": 0.97}
@@ -160,8 +164,13 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, dict[str, Tally]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list misreadings")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="score the fresh sets in eval/reflection/fresh",
+    )
     args = parser.parse_args(argv)
-    report = evaluate()
+    report = evaluate(FRESH if args.fresh else CORPUS)
     kinds = ("answers", "controls", "ambiguous", "yes_no")
     totals = {kind: Tally() for kind in kinds}
     print(f"{'voice':<18}" + "".join(f"{k:>16}" for k in kinds))
@@ -179,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.errors:
         print("\n".join(evaluate.errors))  # type: ignore[attr-defined]
+    if args.fresh:
+        return 0
     failed = [k for k, target in TARGETS.items() if totals[k].rate < target]
     for kind in failed:
         print(

@@ -86,6 +86,9 @@ _TEXTING = {
     "dunno": "dont know",
     "pls": "please",
     "plz": "please",
+    "porfa": "please",
+    "porfis": "please",
+    "xfa": "please",
     "ya": "yes",
     "yea": "yes",
     "yeah": "yes",
@@ -171,14 +174,34 @@ _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:please|now|thanks|thank you|ok|for now|here|then|actually|honestly|"
     r"really|sorry))+$"
 )
+# Politeness and hedges around a control phrase, in English and Spanish.
+_LEADING_FILLERS = (
+    "ok", "so", "oh", "well", "actually", "sorry", "hey", "wait", "please", "um",
+    "and", "but", "i think", "honestly", "yes", "no", "can we", "could we", "can i",
+    "could i", "i want to", "i would like to", "id like to", "i need to", "lets",
+    "let us", "let me", "just", "maybe", "really", "we", "i", "may i", "may we",
+    "i should like to", "i would rather", "i am afraid", "dear", "can you",
+    "could you", "podemos", "podriamos", "puedo", "quiero", "me gustaria",
+    "vamos a", "mejor", "oye", "bueno", "perdon", "por favor", "mira",
+)  # fmt: skip
+_TRAILING_FILLERS = (
+    "please", "now", "thanks", "thank you", "ok", "for a bit", "for a sec",
+    "for a moment", "for now", "here", "there", "then", "i think", "actually",
+    "honestly", "really", "sorry", "dear", "for today", "for the moment", "ahead",
+    "this one", "to the end", "un momento", "un rato", "ahorita", "por ahora",
+    "aqui", "tio", "gracias", "por favor", "la verdad",
+)  # fmt: skip
+
+
+def _alternatives(phrases: tuple[str, ...]) -> str:
+    # Longest first: "i should like to" must win over "i", or the core keeps
+    # "should like to stop".
+    return "|".join(sorted(phrases, key=len, reverse=True))
+
+
 _FILLER = re.compile(
-    r"^(?:(?:ok|so|oh|well|actually|sorry|hey|wait|please|um|and|but|i think|"
-    r"honestly|yes|no|can we|could we|can i|could i|i want to|i would like to|"
-    r"id like to|i need to|lets|let us|let me|just|maybe|really|we|i|may i|may we|"
-    r"i should like to|i would rather|i am afraid|dear|so|can you|could you)\s+)+|"
-    r"(?:\s+(?:please|now|thanks|thank you|ok|for a bit|for a sec|for a moment|"
-    r"for now|here|there|then|i think|actually|honestly|really|sorry|dear|"
-    r"for a moment|for today|for the moment|ahead|this one|to the end))+$"
+    rf"^(?:(?:{_alternatives(_LEADING_FILLERS)})\s+)+|"
+    rf"(?:\s+(?:{_alternatives(_TRAILING_FILLERS)}))+$"
 )
 _EXPLICIT: dict[Control, tuple[str, ...]] = {
     Control.PAUSE: (
@@ -192,6 +215,9 @@ _EXPLICIT: dict[Control, tuple[str, ...]] = {
         r"end (?:this|the reflection|the session)", r"quit", r"exit", r"pausa", r"parar", r"para",
         r"(?:leave|stop|pause) (?:it|this|things) (?:there|here)", r"pick (?:this|it) (?:back )?up later",
         r"(?:lo )?dejamos para (?:despues|luego|manana)", r"seguimos (?:despues|luego|manana)",
+        r"paremos", r"detener", r"terminar", r"terminemos", r"descanso", r"un descanso",
+        r"necesito un descanso", r"(?:ya )?no quiero seguir(?: con esto)?",
+        r"(?:dejarlo|dejemoslo|lo dejamos) (?:aqui|para despues|para luego)",
     ),
     Control.SKIP: (
         r"skip", r"skip (?:this|it|this one|that|that one|this question|the question)", r"next",
@@ -199,22 +225,29 @@ _EXPLICIT: dict[Control, tuple[str, ...]] = {
         r"pass", r"move on", r"(?:i would|id) rather not (?:say|answer)?", r"rather not (?:say|answer)?",
         r"(?:i )?prefer not to (?:say|answer)", r"i dont want to answer (?:this|that)?",
         r"no comment", r"saltar", r"siguiente", r"paso", r"prefiero no (?:decir|contestar|responder)",
+        r"(?:salta|saltemos|saltar|brinca|brincate)(?: esta| esa| esta pregunta| esa pregunta)?",
+        r"paso de (?:esta|esa)(?: pregunta)?", r"(?:la )?siguiente pregunta", r"la siguiente",
+        r"no quiero (?:contestar|responder)(?: esta| eso| esa)?",
     ),
     Control.BACK: (
         r"go back", r"back", r"previous(?: question)?", r"undo", r"go back (?:one|a step|to the last question|to the previous question)",
         r"change (?:my |the )?(?:last |previous )?answer", r"change (?:that|it)",
         r"redo (?:the |that )?(?:last|previous)?(?: one| question)?", r"fix (?:my |the )?(?:last )?answer",
         r"(?:the )?last question again", r"atras", r"volver", r"regresar",
+        r"(?:vuelve|volvamos|regresa|regresemos|volver|regresar) (?:a la anterior|atras|a la pregunta anterior)",
+        r"(?:la )?(?:pregunta )?anterior",
+        r"(?:quiero )?cambiar (?:mi respuesta|la respuesta|lo de antes|la anterior|lo anterior)",
     ),
     Control.DONT_KNOW: (
         r"i dont know", r"dont know", r"no idea", r"not sure", r"i am not sure", r"no clue",
         r"i have no idea", r"hard to say", r"cant say", r"i cant say", r"i dont really know",
         r"i havent the foggiest", r"i havent a clue", r"not a clue",
         r"i really dont know", r"i am unsure", r"unsure", r"no se", r"ni idea", r"no estoy segur[oa]",
+        r"no tengo (?:ni )?idea", r"no lo se", r"quien sabe", r"no sabria (?:decir|decirte)",
     ),
     Control.HELP: (
         r"help", r"help me", r"i need help", r"get help", r"get help now", r"sos", r"ayuda",
-        r"necesito ayuda",
+        r"necesito ayuda", r"ayudame", r"auxilio",
     ),
     Control.RESUME: (
         r"i am back", r"back again", r"i am here again", r"resume", r"continue", r"keep going",
@@ -222,7 +255,8 @@ _EXPLICIT: dict[Control, tuple[str, ...]] = {
         r"pick (?:this|it) (?:back )?up", r"get back to (?:it|this|the reflection)",
         r"continue (?:from )?where (?:we|i) (?:stopped|left off|were)",
         r"lets keep going", r"lets go on", r"continue (?:the|my) reflection", r"volvi", r"ya volvi",
-        r"seguir", r"sigamos", r"continuar", r"continuemos",
+        r"seguir", r"sigamos", r"continuar", r"continuemos", r"seguimos", r"continua",
+        r"sigamos donde nos quedamos", r"ya (?:estoy aqui|regrese)", r"aqui estoy",
     ),
 }  # fmt: skip
 # Could be a real answer or a wish to stop: confirmed, never acted on. A state
@@ -399,9 +433,10 @@ SAFE_NOW_QUESTION = "utter_ask_safe_now"
 
 # -- answers that fit the step ----------------------------------------------------
 
+# Spanish "que" and "como" also open answers ("que me siento sola", "como
+# que ..."), and accents are gone after normalising: with them only a "?" counts.
 _QUESTION_START = re.compile(
-    r"^(?:what|whats|why|how|who|whos|where|when|which|que|por que|como|quien|"
-    r"donde|cuando)\b"
+    r"^(?:what|whats|why|how|who|whos|where|when|which|por que|quien|donde|cuando)\b"
 )
 _SHORT_QUESTION_WORDS = 12
 # Questions a patient asks about the thought itself are the thought, not a

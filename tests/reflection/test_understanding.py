@@ -134,3 +134,25 @@ def test_control_matcher_and_yes_no_basics():
     assert read_yes_no("yesss") is YesNo.YES
     assert read_yes_no("nah") is YesNo.NO
     assert read_yes_no("maybe") is YesNo.UNSURE
+
+
+@pytest.mark.parametrize(
+    ("text", "control"),
+    [
+        # A longer polite opening must win over its first word ("i").
+        ("I should like to stop now, please.", Control.PAUSE),
+        ("I'm afraid I really don't know.", Control.DONT_KNOW),
+        ("podemos parar un momento?", Control.PAUSE),
+        ("salta esta pregunta porfa", Control.SKIP),
+        ("volvamos a la pregunta anterior", Control.BACK),
+        ("no tengo ni idea", Control.DONT_KNOW),
+    ],
+)
+def test_polite_and_spanish_control_phrases(text, control):
+    assert match_control(text).control is control
+
+
+def test_a_spanish_answer_that_mentions_a_control_word_stays_an_answer():
+    state = at("evidence_for")
+    text = "que la semana pasada no quise seguir con la dieta"
+    assert interpret(text, state, "chitchat").intent == "inform"
