@@ -7,7 +7,7 @@ on short answers, so the figures hold whatever DIET was trained into.
 
     python -m bot.reflection.evaluate            # per voice and overall
     python -m bot.reflection.evaluate --errors   # also list what was misread
-    python -m bot.reflection.evaluate --fresh    # the fresh sets, never tuned on
+    python -m bot.reflection.evaluate --fresh eval/reflection/fresh2  # a fresh set
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from bot.reflection.understanding import (
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "eval" / "reflection" / "answers"
-# Written by separate sessions after the last change and committed before they
-# were scored; reported, not held to the targets (their first runs are kept).
-FRESH = CORPUS.parent / "fresh"
+# Fresh sets (eval/reflection/fresh*) are written by separate sessions after a
+# change and committed before they are scored; they are reported, not held to
+# the targets, and their first runs are kept beside them.
 # DIET's intents that have swallowed real answers (pause, chitchat, faq, ...).
 ADVERSARIAL_DIET = ("inform", "pause", "chitchat", "faq", "dont_know", "skip", "greet")
 TARGETS = {"answers": 0.98, "controls": 0.97}
@@ -165,12 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list misreadings")
     parser.add_argument(
-        "--fresh",
-        action="store_true",
-        help="score the fresh sets in eval/reflection/fresh",
+        "--fresh", type=Path, metavar="DIR", help="score a fresh set instead"
     )
     args = parser.parse_args(argv)
-    report = evaluate(FRESH if args.fresh else CORPUS)
+    report = evaluate(args.fresh or CORPUS)
     kinds = ("answers", "controls", "ambiguous", "yes_no")
     totals = {kind: Tally() for kind in kinds}
     print(f"{'voice':<18}" + "".join(f"{k:>16}" for k in kinds))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.reflection.answers import parse_hours_since_infusion, parse_rating
+from bot.reflection.pause_meaning import reads_as_pause
 from bot.reflection.steps import RATING_SCALES
 
 REFLECTION_LOOP = "reflection_form"
@@ -559,6 +560,9 @@ def _in_reflection(
                 "inform", "answer"
             )  # "tired" answers "how's your body"
         return Interpretation("confirm_pause", "ambiguous control phrase")
+    if slot not in FEELING_SLOTS and reads_as_pause(text):
+        # Worded as no list holds it: asked, never acted on.
+        return Interpretation("confirm_pause", "reads as a wish to pause")
     # Anything else is the answer; the form's validation re-asks when a rating
     # or duration could not be read, so DIET never moves the form on its own.
     return Interpretation("inform", "answer")
