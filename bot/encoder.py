@@ -35,6 +35,20 @@ class EncoderUnavailable(RuntimeError):
     """The model or tokenizer file is missing or is not the pinned one."""
 
 
+def fitted_digest(paths: Sequence[Path], *names: str) -> str:
+    """Digest of what a head fitted on this encoder depends on: the model, the
+    files it was fitted on (and ``names``, e.g. feature names), in order.
+    Artifacts store it so that loading or a test can tell when they are stale.
+    """
+    digest = hashlib.sha256(MODEL_SHA256.encode())
+    if names:
+        digest.update(" ".join(names).encode())
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -8,6 +8,10 @@ on short answers, so the figures hold whatever DIET was trained into.
     python -m bot.reflection.evaluate            # per voice and overall
     python -m bot.reflection.evaluate --errors   # also list what was misread
     python -m bot.reflection.evaluate --fresh eval/reflection/fresh2  # a fresh set
+
+Fresh sets (``eval/reflection/fresh*``) are written by separate sessions after
+a change and committed before they are scored; they are reported, not held to
+the targets, and their first runs are kept beside them.
 """
 
 from __future__ import annotations
@@ -29,9 +33,6 @@ from bot.reflection.understanding import (
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "eval" / "reflection" / "answers"
-# Fresh sets (eval/reflection/fresh*) are written by separate sessions after a
-# change and committed before they are scored; they are reported, not held to
-# the targets, and their first runs are kept beside them.
 # DIET's intents that have swallowed real answers (pause, chitchat, faq, ...).
 ADVERSARIAL_DIET = ("inform", "pause", "chitchat", "faq", "dont_know", "skip", "greet")
 TARGETS = {"answers": 0.98, "controls": 0.97}

@@ -19,7 +19,6 @@ real answers.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.encoder import MODEL_SHA256, SentenceEncoder
+from bot.encoder import SentenceEncoder, fitted_digest
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +44,7 @@ def corpus_files() -> list[Path]:
 
 
 def corpus_digest() -> str:
-    digest = hashlib.sha256(MODEL_SHA256.encode())
-    for path in corpus_files():
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return fitted_digest(corpus_files())
 
 
 def examples() -> list[tuple[str, str]]:

@@ -419,9 +419,6 @@ def _shared_detector() -> CrisisDetector:
     return CrisisDetector()
 
 
-# Categories whose level the lexicon derives from structure (recency, duration).
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

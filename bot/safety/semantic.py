@@ -32,7 +32,6 @@ verdict, and a lower ``ask`` band where the bot asks one direct question.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
@@ -43,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.encoder import MODEL_SHA256, SentenceEncoder
+from bot.encoder import SentenceEncoder, fitted_digest
 from bot.safety.lexical_features import FEATURE_NAMES
 from bot.safety.verdict import Level
 
@@ -113,7 +112,7 @@ class Example:
     level: Level
     category: str | None
     voice: str
-    message: str = ""  # the message alone
+    message: str  # the message alone
     context: tuple[str, ...] = ()
 
 
@@ -155,12 +154,8 @@ LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 
 def corpus_digest() -> str:
     """The encoder, the corpus and the lexicon whose readings are features."""
-    digest = hashlib.sha256(MODEL_SHA256.encode())
-    digest.update(" ".join(FEATURE_NAMES).encode())
-    for path in [*corpus_files(), *sorted(LEXICON_DIR.glob("*.yml"))]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    paths = [*corpus_files(), *sorted(LEXICON_DIR.glob("*.yml"))]
+    return fitted_digest(paths, *FEATURE_NAMES)
 
 
 def load_examples() -> list[Example]:
@@ -200,7 +195,7 @@ def read_lexicon(examples: Sequence[Example]) -> list[np.ndarray]:
     from bot.safety.detector import CrisisDetector
 
     detector = CrisisDetector(semantic=False)
-    return [detector.lexical_features(e.message or e.text, e.context) for e in examples]
+    return [detector.lexical_features(e.message, e.context) for e in examples]
 
 
 def _training_rows(
@@ -249,10 +244,14 @@ class Kernel:
     gamma: float
     platt: tuple[float, float] = (0.0, 0.0)
 
+    def __post_init__(self) -> None:
+        # Fixed per kernel: computed once, not on every message.
+        self._support_norms = (self.support * self.support).sum(axis=1)
+
     def decision(self, rows: np.ndarray) -> np.ndarray:
         distances = (
             (rows * rows).sum(axis=1)[:, None]
-            + (self.support * self.support).sum(axis=1)[None, :]
+            + self._support_norms[None, :]
             - 2.0 * rows @ self.support.T
         )
         return np.exp(-self.gamma * np.maximum(distances, 0.0)) @ self.dual + (
