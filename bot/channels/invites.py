@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from bot.channels.times import as_utc, utcnow
 from bot.channels.tokens import INVITE_SALT, sign, unsign
 from bot.config import get_config
 from bot.store import Database, DeviceSession, Invite, Patient
+from bot.store.types import as_utc, utcnow
 
 DEFAULT_TTL = timedelta(days=7)
 # Hard upper bound, also enforced on the signature, whatever the database says.

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.channels.invites import VerifiedInvite
-from bot.channels.times import as_utc, utcnow
 from bot.channels.tokens import DEVICE_SESSION_SALT, sign, unsign
 from bot.store import Database, DeviceSession, Invite
+from bot.store.types import as_utc, utcnow
 
 DEFAULT_LIFETIME = timedelta(days=30)
 # Writing last_seen_at on every message would add a write per turn for no gain.

@@ -38,7 +38,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.answer_interpreter import DIALOGUE_STATE_KEY
 from bot.components.length_guard import full_text
-from bot.reflection.understanding import REFLECTION_LOOP, DialogueState
+from bot.reflection.steps import REFLECTION_FORM
+from bot.reflection.understanding import DialogueState
 from bot.safety import CrisisDetector as Detector
 from bot.safety import Verdict, routing_intent
 
@@ -144,7 +145,7 @@ def in_reflection(message: Message) -> bool:
     if not isinstance(metadata, dict):
         return False
     state = DialogueState.from_dict(metadata.get(DIALOGUE_STATE_KEY))
-    return state.active_loop == REFLECTION_LOOP
+    return state.active_loop == REFLECTION_FORM
 
 
 def _entities(verdict: Verdict) -> list[dict[str, Any]]:

@@ -1,8 +1,7 @@
 """UTC helpers: every time the escalation code handles is timezone-aware UTC.
 
-SQLite hands ``DateTime(timezone=True)`` columns back as naive datetimes (the
-stored text has no offset), so values read from the store go through
-``as_utc`` before any comparison with an aware ``now``.
+Stored times already come back aware (``bot.store.types.UTCDateTime``); these
+helpers cover Rasa's event timestamps and ISO text.
 """
 
 from __future__ import annotations
@@ -12,20 +11,11 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.store.models import utcnow
+from bot.store.types import as_utc, utcnow
 
 Clock = Callable[[], datetime]
 
 __all__ = ["Clock", "as_utc", "from_timestamp", "iso", "utcnow"]
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """``value`` as an aware UTC datetime (naive values are taken as UTC)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
 
 
 def from_timestamp(value: Any, default: datetime) -> datetime:

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from bot.portal import labels
 from bot.portal.auth import lookup_principal
 from bot.portal.csrf import FORM_FIELD, csrf_token
+from bot.store.types import as_utc
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 FLASH_KEY = "flash"
@@ -24,9 +25,7 @@ def as_datetime(value: datetime | str | None) -> datetime | None:
         return None
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    if value.tzinfo is None:  # SQLite drops the zone; the store writes UTC
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+    return as_utc(value)
 
 
 def when(value: datetime | str | None) -> str:

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.reflection.answers import parse_hours_since_infusion, parse_rating
-from bot.reflection.steps import RATING_SCALES
+from bot.reflection.steps import RATING_SCALES, REFLECTION_FORM
 from bot.reflection.understanding import (
-    REFLECTION_LOOP,
     SAFE_NOW_QUESTION,
     DialogueState,
     interpret,
@@ -73,7 +72,7 @@ def load(corpus: Path = CORPUS) -> dict[str, list[dict]]:
 
 def _answer_ok(record: dict) -> tuple[bool, str]:
     slot, text = record["slot"], record["text"]
-    state = DialogueState(REFLECTION_LOOP, slot, f"utter_ask_{slot}")
+    state = DialogueState(REFLECTION_FORM, slot, f"utter_ask_{slot}")
     for diet in ADVERSARIAL_DIET:
         intent = interpret(text, state, diet).intent or diet
         if intent != "inform":
@@ -98,7 +97,7 @@ def _control_results(record: dict) -> list[tuple[str, bool, str]]:
     wanted = _CONTROL_INTENT.get(record.get("control", ""))
     results = []
     states = [
-        DialogueState(REFLECTION_LOOP, slot, f"utter_ask_{slot}")
+        DialogueState(REFLECTION_FORM, slot, f"utter_ask_{slot}")
         for slot in _CONTROL_STEPS
     ]
     if wanted == "resume_reflection":  # asked of a paused reflection

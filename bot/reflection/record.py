@@ -3,46 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.reflection.steps import reflection_slots, step_status
+from bot.reflection.infusion import infusion_reflected_on
+from bot.reflection.steps import ANSWER_FIELDS, step_status
 from bot.store import Database, Patient, Reflection
-from bot.store.models import utcnow
-
-# Stored with the answers: what the detector suggested, apart from the choice.
-EXTRA_FIELDS = ("traps_suggested",)
+from bot.store.types import utcnow
 
 
 def answers_from_slots(values: Mapping[str, Any]) -> dict[str, Any]:
     """The reflection answers among ``values`` (unanswered ones left out)."""
-    fields = reflection_slots() + EXTRA_FIELDS
-    return {name: values[name] for name in fields if values.get(name) is not None}
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; the store writes UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return {
+        name: values[name] for name in ANSWER_FIELDS if values.get(name) is not None
+    }
 
 
 def _infusion_number(patient: Patient | None, hours: Any, now: datetime) -> int | None:
     """The number of the infusion the patient is reflecting on, if recorded."""
     if patient is None:
         return None
-    moment = now - timedelta(hours=hours) if isinstance(hours, (int, float)) else now
-    # Allow for the patient's rough estimate of the time since the infusion.
-    earlier = [
-        i
-        for i in patient.infusions
-        if _aware(i.administered_at) <= moment + timedelta(hours=6)
-    ]
-    return (
-        max(earlier, key=lambda i: _aware(i.administered_at)).number
-        if earlier
-        else None
-    )
+    infusion = infusion_reflected_on(patient.infusions, now, hours)
+    return infusion.number if infusion else None
 
 
 def save_reflection(

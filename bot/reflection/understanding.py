@@ -21,9 +21,8 @@ from enum import Enum
 
 from bot.reflection.answers import parse_hours_since_infusion, parse_rating
 from bot.reflection.pause_meaning import reads_as_pause
-from bot.reflection.steps import RATING_SCALES
+from bot.reflection.steps import RATING_SCALES, REFLECTION_FORM
 
-REFLECTION_LOOP = "reflection_form"
 SCREENER_LOOP = "cssrs_form"
 
 
@@ -503,7 +502,7 @@ def interpret(
     if state.last_utterance == SAFE_NOW_QUESTION:
         safe = is_safe_answer(text)
         return Interpretation("affirm" if safe else "deny", "safety answer")
-    if state.active_loop == REFLECTION_LOOP:
+    if state.active_loop == REFLECTION_FORM:
         return _in_reflection(text, state, diet_intent)
     if state.active_loop == SCREENER_LOOP:
         return _in_screener(text)

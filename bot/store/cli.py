@@ -16,7 +16,7 @@ import secrets
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 
 from bot.safety.plan import SafetyPlanError, validate_safety_plan
 from bot.store.db import Database, default_db_url, get_database
-from bot.store.models import AuditEntry, Clinician, Infusion, Patient, utcnow
+from bot.store.models import AuditEntry, Clinician, Infusion, Patient
+from bot.store.types import as_utc, utcnow
 
 COMMAND_ERROR = 2
 ROLES = ("therapist", "admin")
@@ -149,9 +150,7 @@ def parse_time(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise AdminError(f"not an ISO 8601 time: {text!r}") from None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+    return as_utc(value)
 
 
 def add_infusion(db: Database, patient_id: int, number: int, at: datetime) -> int:
@@ -206,8 +205,7 @@ def set_safety_plan(db: Database, patient_id: int, plan: dict[str, str]) -> None
 
 
 def _iso(value: datetime) -> str:
-    # SQLite returns stored UTC times without their offset.
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return value.isoformat()
 
 
 def list_clinicians(db: Database) -> list[dict[str, Any]]:

@@ -6,13 +6,10 @@ in these tables and in Rasa's tracker store, never in logs.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -22,16 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
+from bot.store.types import UTCDateTime, utcnow
+
 Base = declarative_base()
 
 
-def utcnow() -> datetime:
-    """Timezone-aware now; every timestamp in the store is UTC."""
-    return datetime.now(timezone.utc)
-
-
 def _timestamp(**kwargs) -> Column:
-    return Column(DateTime(timezone=True), **kwargs)
+    return Column(UTCDateTime, **kwargs)
 
 
 class Clinician(Base):

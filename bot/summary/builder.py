@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from bot.reflection.infusion import infusion_reflected_on
+from bot.reflection.steps import (
+    ANSWER_FIELDS,
+    HOURS_SLOT,
+    SLOT_STEP,
+    STEP_NAMES,
+    is_answered,
+    step_status,
+)
 from bot.summary.model import (
     BeforeAfter,
     Completeness,
@@ -26,14 +35,6 @@ from bot.summary.model import (
 from bot.summary.narrative import build_narrative
 from bot.summary.risk import collect_risk_events
 from bot.summary.sessions import START_SLACK, SessionSpan, find_sessions
-from bot.summary.steps import (
-    ANSWER_FIELDS,
-    HOURS_SLOT,
-    SLOT_STEP,
-    STEP_NAMES,
-    derive_step_status,
-    is_answered,
-)
 from bot.summary.timeline import Event, EventLike, normalise, to_datetime
 
 DEFAULT_INACTIVITY_MINUTES = 120.0
@@ -138,7 +139,7 @@ def _merge_answers(
 def _step_status(record_status: Mapping[str, str], answers: Mapping[str, Any]):
     # The record wins, except where it still says "open" but the answers
     # (filled in from the events) show progress it missed.
-    derived = derive_step_status(answers)
+    derived = step_status(answers)
     status = {}
     for step in STEP_NAMES:
         recorded = record_status.get(step)
@@ -181,17 +182,18 @@ def _infusion(
     reflection: Any, answers: Mapping[str, Any], infusions: Sequence[Any], start
 ) -> InfusionRef:
     number = getattr(reflection, "infusion_number", None)
-    dated = [i for i in infusions if to_datetime(i.administered_at) is not None]
-    match = next((i for i in dated if number is not None and i.number == number), None)
-    if match is None and number is None and start is not None:
-        earlier = [i for i in dated if to_datetime(i.administered_at) <= start]
-        match = max(earlier, key=lambda i: to_datetime(i.administered_at), default=None)
-    administered_at = to_datetime(match.administered_at) if match else None
-    if number is None and match is not None:
-        number = match.number
     hours = getattr(reflection, "hours_since_infusion", None)
     if hours is None and isinstance(answers.get(HOURS_SLOT), (int, float)):
         hours = answers[HOURS_SLOT]
+    dated = [i for i in infusions if to_datetime(i.administered_at) is not None]
+    match = next((i for i in dated if number is not None and i.number == number), None)
+    if match is None and number is None and start is not None:
+        match = infusion_reflected_on(
+            dated, start, hours, lambda i: to_datetime(i.administered_at)
+        )
+    administered_at = to_datetime(match.administered_at) if match else None
+    if number is None and match is not None:
+        number = match.number
     source = "patient" if hours is not None else None
     if hours is None and administered_at is not None and start is not None:
         hours = round((start - administered_at).total_seconds() / 3600, 1)

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from bot.summary.steps import SKIPPED, STEP_LABELS, STEP_NAMES
+from bot.reflection.steps import SKIPPED, STEP_LABELS, STEP_NAMES
 
 
 def is_given(value: Any) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.summary.steps import (
+from bot.reflection.steps import (
     ANSWER_FIELDS,
     COMPLETION_SLOT,
     REFLECTION_FORM,

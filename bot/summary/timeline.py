@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot.store.events import StreamEvent
+from bot.store.types import as_utc
 
 BOUNDARIES = ("session_started", "restart")
 
@@ -47,9 +48,7 @@ EventLike = Event | StreamEvent | Mapping[str, Any]
 def to_datetime(timestamp: Any) -> datetime | None:
     """A Rasa timestamp (seconds since the epoch) as an aware UTC datetime."""
     if isinstance(timestamp, datetime):
-        if timestamp.tzinfo is None:
-            return timestamp.replace(tzinfo=timezone.utc)
-        return timestamp.astimezone(timezone.utc)
+        return as_utc(timestamp)
     if isinstance(timestamp, (int, float)) and not isinstance(timestamp, bool):
         return datetime.fromtimestamp(timestamp, tz=timezone.utc)
     return None

@@ -25,9 +25,9 @@ from bot.channels.sessions import (
     revoke_device_session,
     start_device_session,
 )
-from bot.channels.times import utcnow
 from bot.channels.tokens import DEVICE_SESSION_SALT, INVITE_SALT, sign
 from bot.store import DeviceSession, Invite, Patient
+from bot.store.types import utcnow
 
 SECRET_KEY = "invite-tests-secret-key-0123456789abcdef"
 

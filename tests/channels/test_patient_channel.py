@@ -11,8 +11,8 @@ import pytest
 
 from bot.channels.messages import MAX_MESSAGE_CHARS
 from bot.channels.patient import COOKIE_NAME
-from bot.channels.times import utcnow
 from bot.store import DeviceSession, Invite, Patient
+from bot.store.types import utcnow
 
 
 def signed_in(server, patient_id: int | None = None) -> httpx.Client:

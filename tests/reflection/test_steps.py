@@ -1,3 +1,7 @@
+from pathlib import Path
+
+import yaml
+
 from bot.reflection import (
     SKIPPED,
     STEPS,
@@ -7,6 +11,8 @@ from bot.reflection import (
     step_of,
     step_status,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_eight_numbered_steps_in_order():
@@ -46,3 +52,20 @@ def test_step_status():
     assert status["close"] == "open"
     # The optional note for therapy does not keep a step from being done.
     assert step_status({"intention": "walk"})["intention"] == "done"
+
+
+def test_an_empty_answer_does_not_count_as_answered():
+    # The record and the summary once disagreed on this; now one rule serves both.
+    assert step_status({"traps_chosen": []})["trap"] == "open"
+    assert step_status({"intention": "walk"})["intention"] == "done"  # note optional
+
+
+def test_every_question_opens_with_its_steps_header():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    for step in STEPS:
+        for slot in step.slots:
+            response = domain["responses"].get(f"utter_ask_{slot}")
+            if response is None:
+                continue  # asked by an action, which uses step.header itself
+            for variant in response:
+                assert variant["text"].startswith(step.header + "\n"), slot

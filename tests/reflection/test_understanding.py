@@ -2,8 +2,8 @@
 
 import pytest
 
+from bot.reflection.steps import REFLECTION_FORM
 from bot.reflection.understanding import (
-    REFLECTION_LOOP,
     SCREENER_LOOP,
     Control,
     DialogueState,
@@ -18,7 +18,7 @@ DIET_GUESSES = ("pause", "chitchat", "faq", "dont_know", "skip", "inform", None)
 
 
 def at(slot: str) -> DialogueState:
-    return DialogueState(REFLECTION_LOOP, slot, f"utter_ask_{slot}")
+    return DialogueState(REFLECTION_FORM, slot, f"utter_ask_{slot}")
 
 
 @pytest.mark.parametrize("diet", DIET_GUESSES)
