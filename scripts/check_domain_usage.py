@@ -45,10 +45,12 @@ def main() -> int:
         for key in ("rules", "stories"):
             if key in content:
                 dialogue_text += yaml.safe_dump(content[key])
-    # Actions, and Rasa-side components that answer with a response themselves.
+    # Actions, Rasa-side components that answer with a response themselves, and
+    # the reflection's decisions, which name the responses its actions send.
     code_files = [
         *ROOT.joinpath("actions").rglob("*.py"),
         *ROOT.joinpath("bot", "components").rglob("*.py"),
+        ROOT / "bot" / "reflection" / "turns.py",
     ]
     code_text = "".join(p.read_text(encoding="utf-8") for p in code_files)
 

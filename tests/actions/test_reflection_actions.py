@@ -17,13 +17,13 @@ from actions.reflection import (
 )
 from bot.reflection import SKIPPED
 from bot.reflection.record import latest_completed
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import make_tracker, rendered
 
 DOMAIN: dict = {}
 
 
 def _texts(dispatcher) -> str:  # noqa: ANN001
-    return "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    return rendered(dispatcher)
 
 
 def test_rating_is_parsed(dispatcher):
