@@ -20,7 +20,11 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.reflection.answers import parse_hours_since_infusion, parse_rating
-from bot.reflection.pause_meaning import reads_as_pause
+from bot.reflection.control_meaning import (
+    ACT_THRESHOLD,
+    CONFIRM_THRESHOLD,
+    read_request,
+)
 from bot.reflection.steps import RATING_SCALES, REFLECTION_FORM
 
 SCREENER_LOOP = "cssrs_form"
@@ -519,6 +523,15 @@ def interpret(
     return KEEP
 
 
+# Requests the control reader may act on when it is very sure.
+_ACTED_ON_MEANING = {
+    "skip": Control.SKIP,
+    "back": Control.BACK,
+    "dont_know": Control.DONT_KNOW,
+    "help": Control.HELP,
+}
+
+
 def _in_screener(text: str) -> Interpretation:
     reading = read_yes_no(text)
     if reading is YesNo.YES:
@@ -559,9 +572,17 @@ def _in_reflection(
                 "inform", "answer"
             )  # "tired" answers "how's your body"
         return Interpretation("confirm_pause", "ambiguous control phrase")
-    if slot not in FEELING_SLOTS and reads_as_pause(text):
-        # Worded as no list holds it: asked, never acted on.
-        return Interpretation("confirm_pause", "reads as a wish to pause")
+    reading = read_request(text)  # worded as no phrase list holds it
+    if reading is not None:
+        sure = reading.probability
+        if reading.request == "pause":
+            if slot not in FEELING_SLOTS and sure >= CONFIRM_THRESHOLD:
+                return Interpretation("confirm_pause", "reads as a wish to pause")
+        elif reading.request in _ACTED_ON_MEANING and sure >= ACT_THRESHOLD:
+            # Undone by "go back"; a pause or an ending is only ever asked.
+            return Interpretation(
+                _ACTED_ON_MEANING[reading.request].value, "reads as a request"
+            )
     # Anything else is the answer; the form's validation re-asks when a rating
     # or duration could not be read, so DIET never moves the form on its own.
     return Interpretation("inform", "answer")
