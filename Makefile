@@ -8,6 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := models/afterglow.tar.gz
+# The same inputs trained with another random seed: in-form behaviour must not
+# depend on how DIET's initialisation happened to train.
+SECOND_SEED := 7
+SEED_MODEL := models/afterglow-seed$(SECOND_SEED).tar.gz
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
@@ -46,6 +50,16 @@ $(MODEL): $(MODEL_INPUTS) build/domain/clinic.yml | $(STAMP)
 		--out models --fixed-model-name afterglow --force
 	touch $@
 
+build/config-seed$(SECOND_SEED).yml: config.yml
+	mkdir -p build
+	sed -E 's/random_seed: [0-9]+/random_seed: $(SECOND_SEED)/' config.yml > $@
+	grep -q 'random_seed: $(SECOND_SEED)' $@ && ! grep -q 'random_seed: 42' $@
+
+$(SEED_MODEL): $(MODEL_INPUTS) build/domain/clinic.yml build/config-seed$(SECOND_SEED).yml | $(STAMP)
+	$(BIN)/rasa train --config build/config-seed$(SECOND_SEED).yml --domain build/domain \
+		--data data --out models --fixed-model-name afterglow-seed$(SECOND_SEED) --force
+	touch $@
+
 .PHONY: validate
 validate: build/domain/clinic.yml  ## Check the training data and domain
 	$(BIN)/rasa data validate --domain build/domain --data data --fail-on-warnings
@@ -73,6 +87,11 @@ test-stories: $(MODEL)  ## Story tests against the trained model
 test-e2e: $(MODEL) system-deps  ## Real servers on 127.0.0.1, HTTP and headless Chromium
 	$(BIN)/pytest -m "e2e or browser" tests
 
+.PHONY: test-second-seed
+test-second-seed: $(SEED_MODEL) system-deps  ## Reflection e2e and scripted patients on a model trained with another seed
+	AFTERGLOW_E2E_MODEL=$(SEED_MODEL) $(BIN)/pytest -m e2e \
+		tests/e2e/test_reflection_http.py tests/e2e/test_scripted_patients.py
+
 .PHONY: eval-crisis
 eval-crisis: $(STAMP)  ## Crisis detector on its held-out set; fails below target
 	$(BIN)/python -m bot.safety.evaluate --split heldout
@@ -95,7 +114,7 @@ bench: $(MODEL)  ## Speed and memory benchmarks (crisis scan, encoder included)
 	$(BIN)/python benchmarks/bench_crisis.py --rasa
 
 .PHONY: test
-test: venv lint audit validate test-unit eval-crisis eval-traps train test-stories test-e2e  ## Everything CI runs
+test: venv lint audit validate test-unit eval-crisis eval-traps train test-stories test-e2e test-second-seed  ## Everything CI runs
 
 .PHONY: run
 run: venv train  ## Set up, train if stale, start every service on 127.0.0.1

@@ -228,7 +228,7 @@ class ActionStartReflection(Action):
         return "action_start_reflection"
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:  # noqa: ANN001
-        turn = turns.start_or_resume(tracker.slots)
+        turn = turns.start_or_resume(tracker.slots, tracker.events)
         events = _events(dispatcher, turn)
         return events + _persist(
             tracker, {**tracker.slots, **turn.slots}, "in_progress"

@@ -142,13 +142,25 @@ def parse_hours_since_infusion(text: str) -> float | None:
     numbers = _numbers_in(text)
     for value, _start, end in numbers:
         unit = re.match(
-            r"\s*(minute|min|hour|hr|h|day|week|hora|día|dia|semana)s?\b", text[end:]
+            r"\s*(and a half\s+)?(minute|min|hour|hr|h|day|week|hora|día|dia|semana)s?"
+            r"\b(\s+(?:and a half|y media)\b)?",
+            text[end:],
         )
         if unit:
             name = {"hora": "hour", "día": "day", "dia": "day", "semana": "week"}.get(
-                unit.group(1), unit.group(1)
+                unit.group(2), unit.group(2)
             )
-            return round(value * _HOUR_UNITS[name], 2)
+            half = 0.5 if unit.group(1) or unit.group(3) else 0.0
+            return round((value + half) * _HOUR_UNITS[name], 2)
+    # "an hour and a half", "hora y media"
+    and_a_half = re.search(
+        r"\b(hour|day|week|hora|día|dia)s? (?:and a half|y media)\b", text
+    )
+    if and_a_half:
+        name = {"hora": "hour", "día": "day", "dia": "day"}.get(
+            and_a_half.group(1), and_a_half.group(1)
+        )
+        return 1.5 * _HOUR_UNITS[name]
     for pattern, hours in reversed(_RELATIVE):
         if pattern.search(text):
             return hours

@@ -22,6 +22,7 @@ from bot.reflection.steps import (
     HOURS_SLOT,
     RATING_SCALES,
     SKIPPED,
+    TEXT_SLOTS,
     previous_answered_slot,
     reflection_slots,
     step_of,
@@ -197,8 +198,84 @@ def is_in_progress(values: Mapping[str, Any]) -> bool:
     return answered and values.get(COMPLETION_SLOT) is None
 
 
-def start_or_resume(values: Mapping[str, Any]) -> Turn:
+# A low-risk or unsure flag asks one of these; "no" then offers to go on.
+_CHECK_QUESTIONS = ("utter_ask_low_safety", "utter_ask_crisis_check")
+_CHECKED_INTENTS = ("crisis_low", "crisis_check")
+_OFFER_TO_GO_ON = "utter_offer_continue_or_stop"
+
+
+def answer_before_settled_check(
+    events: Sequence[Mapping[str, Any]],
+) -> tuple[str, str] | None:
+    """The answer a safety check interrupted, once the patient has said no.
+
+    A low-risk or unsure message inside the reflection leaves the form and
+    asks the patient directly. When they say no and choose to go on, their
+    message was their answer ("that I'm a burden to everyone" is the thought,
+    "70, it feels true most days" the rating): it is kept, so they are not
+    asked again, retype it and be checked again. Anything higher goes to the
+    screener and never comes here.
+
+    Returns:
+        (slot, text) when the last events are: a text step asked, the flagged
+        message, the check, a "no", the offer to go on; else ``None``.
+    """
+    offers = [i for i, e in enumerate(events) if e.get("name") == _OFFER_TO_GO_ON]
+    if not offers:
+        return None
+    # What the patient said and the checks asked, up to the offer to go on.
+    before = [
+        e
+        for e in events[: offers[-1]]
+        if e.get("event") == "user" or e.get("name") in _CHECK_QUESTIONS
+    ]
+    if len(before) < 3:
+        return None
+    flagged, check, denial = before[-3:]
+    if not (
+        flagged.get("event") == "user"
+        and _intent(flagged) in _CHECKED_INTENTS
+        and check.get("name") in _CHECK_QUESTIONS
+        and denial.get("event") == "user"
+        and _intent(denial) == "deny"
+    ):
+        return None
+    flagged_at = next(i for i, e in enumerate(events) if e is flagged)
+    asked = [
+        e.get("value")
+        for e in events[:flagged_at]
+        if e.get("event") == "slot" and e.get("name") == "requested_slot"
+    ]
+    slot = asked[-1] if asked else None
+    text = clean_text(flagged.get("text"))
+    if slot not in reflection_slots() or text is None:
+        return None
+    return slot, text
+
+
+def _kept_answer(slot: str, text: str) -> Any:
+    """The value a checked message gives its step, or ``None`` if it gives none."""
+    if slot in RATING_SCALES:
+        return rating_answer(slot, text, None).slots.get(slot)
+    if slot == HOURS_SLOT:
+        return hours_answer(text, None).slots.get(slot)
+    return text if slot in TEXT_SLOTS else None
+
+
+def _intent(event: Mapping[str, Any]) -> str | None:
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def start_or_resume(
+    values: Mapping[str, Any], events: Sequence[Mapping[str, Any]] = ()
+) -> Turn:
     """Resumes the reflection in progress, or starts a fresh one."""
+    checked = answer_before_settled_check(events)
+    if checked and values.get(checked[0]) is None and is_in_progress(values):
+        slot, value = checked[0], _kept_answer(*checked)
+        if value is not None:
+            resumed = start_or_resume({**values, slot: value})
+            return Turn({slot: value, **resumed.slots}, resumed.say)
     if is_in_progress(values):
         step = next(
             (

@@ -21,7 +21,10 @@ import yaml
 from bot.action_server import ACTION_TOKEN_ENV, ACTION_TOKEN_HEADER
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "afterglow.tar.gz"
+# A second model (trained with another seed) can be put under the same tests.
+MODEL = Path(
+    os.environ.get("AFTERGLOW_E2E_MODEL", ROOT / "models" / "afterglow.tar.gz")
+)
 PYTHON_BIN = Path(sys.executable).parent
 
 

@@ -98,3 +98,12 @@ def test_trap_choice_from_buttons_and_free_text():
         "the second one", LABELS, ["labeling", "mind_reading"]
     ) == ["mind_reading"]
     assert parse_trap_choice("no idea", LABELS) == []
+
+
+def test_and_a_half():
+    from bot.reflection.answers import parse_hours_since_infusion
+
+    assert parse_hours_since_infusion("maybe hour and a half?? time is weird") == 1.5
+    assert parse_hours_since_infusion("like 1 and a half hours i think") == 1.5
+    assert parse_hours_since_infusion("2 hours and a half") == 2.5
+    assert parse_hours_since_infusion("hace una hora y media") == 1.5

@@ -68,3 +68,56 @@ def test_the_whole_catalog_keeps_the_first_suggestions():
     asked_again = turns.trap_question(catalog, [], wants_all=True)
     assert asked_again.slots == {}
     assert len(asked_again.say[0].buttons) == len(catalog.traps) + 2
+
+
+def _user(text: str, intent: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def _action(name: str) -> dict:
+    return {"event": "action", "name": name}
+
+
+def _checked(intent: str, reply: str) -> list[dict]:
+    return [
+        {"event": "slot", "name": "requested_slot", "value": "thought"},
+        _action("action_listen"),
+        _user("that I'm a burden to everyone", intent),
+        _action("action_deactivate_loop"),
+        {"event": "slot", "name": "requested_slot", "value": None},
+        _action("utter_crisis_low"),
+        _action("utter_ask_low_safety"),
+        _action("action_listen"),
+        _user("no, nothing like that", reply),
+        _action("utter_offer_continue_or_stop"),
+        _action("action_listen"),
+        _user("yes keep going", "resume_reflection"),
+    ]
+
+
+def test_after_a_settled_check_the_interrupted_answer_is_kept():
+    events = _checked("crisis_low", "deny")
+    assert turns.answer_before_settled_check(events) == (
+        "thought",
+        "that I'm a burden to everyone",
+    )
+    turn = turns.start_or_resume({"mood_before": 3}, events)
+    assert turn.slots == {"thought": "that I'm a burden to everyone"}
+    assert turn.say[0].variables["step_number"] == 1  # body check still open
+
+
+def test_without_a_no_nothing_is_kept():
+    assert turns.answer_before_settled_check(_checked("crisis_low", "affirm")) is None
+    assert turns.answer_before_settled_check(_checked("crisis_high", "deny")) is None
+    assert turns.answer_before_settled_check([]) is None
+
+
+def test_a_checked_rating_is_kept_when_it_reads_as_one():
+    events = _checked("crisis_low", "deny")
+    events[0] = {"event": "slot", "name": "requested_slot", "value": "belief_before"}
+    events[2] = _user("70, it feels pretty true most days", "crisis_low")
+    assert turns.start_or_resume({"mood_before": 3}, events).slots == {
+        "belief_before": 70
+    }
+    events[2] = _user("it feels pretty true most days", "crisis_low")
+    assert turns.start_or_resume({"mood_before": 3}, events).slots == {}

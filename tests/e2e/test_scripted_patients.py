@@ -1,0 +1,111 @@
+"""Simulated patients complete the reflection over REST, in their own words.
+
+Each answers whatever is asked from a persona sheet written by a separate
+session (``personas/``); nothing here knows the order of the questions.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from bot.reflection.steps import RATING_SCALES, TEXT_SLOTS
+from tests.e2e.scripted_patient import ScriptedPatient
+
+# Known failures, kept visible: each is a defect of the bot, not of the sheet.
+_EMERGENCY_FALSE_POSITIVE = pytest.mark.xfail(
+    reason="crisis detector false positive: 'my sister didnt answer my texts for "
+    "like 3 days last week.. and my ex literally said i was exhausting...' is read "
+    "as a medical emergency (issue 9)",
+    strict=True,
+)
+VOICES = (
+    pytest.param("tired_floaty", marks=_EMERGENCY_FALSE_POSITIVE),
+    pytest.param(
+        "older_adult",
+        marks=pytest.mark.xfail(
+            reason="a long polite opening ('Would you be so kind as to begin?') "
+            "is left to DIET, which does not read it as a start (issue 10)",
+            strict=False,  # DIET's reading depends on its training
+        ),
+    ),
+    pytest.param(
+        "texter",
+        marks=pytest.mark.xfail(
+            reason="crisis detector false positive at high on 'i got a 52 on my "
+            "orgo midterm and my roommate is mad at me...' (issue 9)",
+            strict=True,
+        ),
+    ),
+)
+
+
+def _answers(stack, sender: str) -> list[dict]:  # noqa: ANN001
+    with sqlite3.connect(stack.db_url.removeprefix("sqlite:///")) as connection:
+        rows = connection.execute(
+            "SELECT answers, status FROM reflections WHERE conversation_id = ? "
+            "ORDER BY id",
+            (sender,),
+        ).fetchall()
+    return [{"answers": json.loads(a), "status": s} for a, s in rows]
+
+
+def _strings(value) -> set[str]:  # noqa: ANN001
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return set().union(*map(_strings, value)) if value else set()
+    return set()
+
+
+def _check_words_kept(patient: ScriptedPatient, answers: dict) -> None:
+    for slot in set(patient.asked):
+        sheet = patient.persona[slot]
+        if slot in TEXT_SLOTS:
+            assert answers.get(slot) == sheet["text"], (slot, patient.dump())
+        elif slot in RATING_SCALES:
+            assert answers.get(slot) == sheet["value"], (slot, patient.dump())
+
+
+@pytest.mark.parametrize("voice", VOICES)
+def test_a_scripted_patient_completes_the_reflection(stack, voice):  # noqa: ANN001
+    patient = ScriptedPatient.from_sheet(stack, voice)
+    patient.reflect()
+    record = _answers(stack, patient.sender)[-1]
+    assert record["status"] == "completed", patient.dump()
+    answers = record["answers"]
+    asked_in_form = set(patient.asked) - {"safe_now", "continue", "crisis_question"}
+    assert asked_in_form >= set(RATING_SCALES) | {"thought", "reframe", "intention"}
+    _check_words_kept(patient, answers)
+    assert (
+        answers["hours_since_infusion"]
+        == patient.persona["hours_since_infusion"]["value"]
+    ), patient.dump()
+
+    summary = stack.cli("summary", patient.sender, "--format", "json")
+    assert summary.returncode == 0, summary.stderr
+    shown = _strings(json.loads(summary.stdout))
+    for slot in set(patient.asked) & set(TEXT_SLOTS):
+        assert patient.persona[slot]["text"] in shown, slot
+
+
+@_EMERGENCY_FALSE_POSITIVE
+def test_the_next_reflection_follows_up_on_the_last(stack):  # noqa: ANN001
+    patient = ScriptedPatient.from_sheet(stack, "tired_floaty")
+    if not _answers(stack, patient.sender):
+        patient.reflect()
+    intention = _answers(stack, patient.sender)[-1]["answers"]["intention"]
+    again = ScriptedPatient(stack, patient.sender, patient.persona)
+    again.reflect()
+    assert "previous_followup" in again.asked
+    asked_back = next(
+        text for who, text in again.transcript if who == "bot" and intention in text
+    )
+    assert "How did that go?" in asked_back
+    records = _answers(stack, patient.sender)
+    assert [r["status"] for r in records] == ["completed", "completed"]
+    _check_words_kept(again, records[-1]["answers"])
