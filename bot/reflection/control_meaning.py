@@ -62,6 +62,11 @@ class Reading:
     request: str
     probability: float
 
+    @property
+    def clear(self) -> bool:
+        """Sure enough to ask about (a pause) or act on (anything else)."""
+        return self.probability >= threshold_for(self.request)
+
 
 def corpus_files() -> list[Path]:
     return [path for folder in CORPUS_DIRS for path in sorted(folder.glob("*.jsonl"))]
@@ -150,7 +155,7 @@ def leave_one_voice_out() -> str:
                     tally["lost"] += p >= ACT_THRESHOLD
                 continue
             tally["requests"] += 1
-            right = guess == truth and p >= _threshold(guess)
+            right = guess == truth and p >= threshold_for(guess)
             tally["acted" if guess != "pause" else "asked"] += right
         for key, value in tally.items():
             totals[key] += value
@@ -159,7 +164,8 @@ def leave_one_voice_out() -> str:
     return "\n".join(rows)
 
 
-def _threshold(request: str) -> float:
+def threshold_for(request: str) -> float:
+    """A pause is asked about from CONFIRM_THRESHOLD; others acted on from ACT."""
     return CONFIRM_THRESHOLD if request == "pause" else ACT_THRESHOLD
 
 

@@ -5,7 +5,7 @@ The record and the summary both ask this; this module is the only answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -21,9 +21,6 @@ def infusion_reflected_on(
     infusions: Iterable[InfusionT],
     at: datetime,
     hours_since: Any = None,
-    administered_at: Callable[[InfusionT], datetime | None] = lambda i: as_utc(
-        getattr(i, "administered_at", None)
-    ),
 ) -> InfusionT | None:
     """The latest infusion given before the one the patient describes.
 
@@ -32,7 +29,6 @@ def infusion_reflected_on(
         at: When the reflection started.
         hours_since: The patient's estimate of the hours since the infusion;
             anything that is not a number means no estimate.
-        administered_at: Reads an infusion's time (aware UTC, or ``None``).
 
     Returns:
         The infusion, or ``None`` when none fits.
@@ -41,6 +37,6 @@ def infusion_reflected_on(
     latest = at
     if isinstance(hours_since, (int, float)) and not isinstance(hours_since, bool):
         latest = min(at, at - timedelta(hours=hours_since) + ESTIMATE_SLACK)
-    dated = [(administered_at(i), i) for i in infusions]
+    dated = [(as_utc(getattr(i, "administered_at", None)), i) for i in infusions]
     fitting = [(moment, i) for moment, i in dated if moment and moment <= latest]
     return max(fitting, key=lambda pair: pair[0])[1] if fitting else None

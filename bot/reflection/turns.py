@@ -225,13 +225,13 @@ def answer_before_settled_check(
         return None
     # What the patient said and the checks asked, up to the offer to go on.
     before = [
-        e
-        for e in events[: offers[-1]]
+        (i, e)
+        for i, e in enumerate(events[: offers[-1]])
         if e.get("event") == "user" or e.get("name") in _CHECK_QUESTIONS
     ]
     if len(before) < 3:
         return None
-    flagged, check, denial = before[-3:]
+    (flagged_at, flagged), (_, check), (_, denial) = before[-3:]
     if not (
         flagged.get("event") == "user"
         and _intent(flagged) in _CHECKED_INTENTS
@@ -240,7 +240,6 @@ def answer_before_settled_check(
         and _intent(denial) == "deny"
     ):
         return None
-    flagged_at = next(i for i, e in enumerate(events) if e is flagged)
     asked = [
         e.get("value")
         for e in events[:flagged_at]

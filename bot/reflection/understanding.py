@@ -20,11 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.reflection.answers import parse_hours_since_infusion, parse_rating
-from bot.reflection.control_meaning import (
-    ACT_THRESHOLD,
-    CONFIRM_THRESHOLD,
-    read_request,
-)
+from bot.reflection.control_meaning import read_request
 from bot.reflection.steps import RATING_SCALES, REFLECTION_FORM
 
 SCREENER_LOOP = "cssrs_form"
@@ -573,12 +569,11 @@ def _in_reflection(
             )  # "tired" answers "how's your body"
         return Interpretation("confirm_pause", "ambiguous control phrase")
     reading = read_request(text)  # worded as no phrase list holds it
-    if reading is not None:
-        sure = reading.probability
+    if reading is not None and reading.clear:
         if reading.request == "pause":
-            if slot not in FEELING_SLOTS and sure >= CONFIRM_THRESHOLD:
+            if slot not in FEELING_SLOTS:
                 return Interpretation("confirm_pause", "reads as a wish to pause")
-        elif reading.request in _ACTED_ON_MEANING and sure >= ACT_THRESHOLD:
+        elif reading.request in _ACTED_ON_MEANING:
             # Undone by "go back"; a pause or an ending is only ever asked.
             return Interpretation(
                 _ACTED_ON_MEANING[reading.request].value, "reads as a request"

@@ -188,9 +188,7 @@ def _infusion(
     dated = [i for i in infusions if to_datetime(i.administered_at) is not None]
     match = next((i for i in dated if number is not None and i.number == number), None)
     if match is None and number is None and start is not None:
-        match = infusion_reflected_on(
-            dated, start, hours, lambda i: to_datetime(i.administered_at)
-        )
+        match = infusion_reflected_on(dated, start, hours)
     administered_at = to_datetime(match.administered_at) if match else None
     if number is None and match is not None:
         number = match.number

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ def _pattern(template: str) -> re.Pattern:
     return re.compile(".*?".join(re.escape(part) for part in parts), re.DOTALL)
 
 
+@lru_cache(maxsize=1)
 def _question_patterns() -> list[tuple[str, re.Pattern]]:
     responses = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
     patterns = []

@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -222,6 +223,23 @@ class Stack:
             text=True,
             timeout=120,
         )
+
+    def reflections(self, sender: str) -> list[dict]:
+        """The sender's stored reflection records, oldest first, JSON decoded."""
+        with sqlite3.connect(self.db_url.removeprefix("sqlite:///")) as connection:
+            connection.row_factory = sqlite3.Row
+            rows = connection.execute(
+                "SELECT * FROM reflections WHERE conversation_id = ? ORDER BY id",
+                (sender,),
+            ).fetchall()
+        return [
+            {
+                **dict(row),
+                "answers": json.loads(row["answers"]),
+                "step_status": json.loads(row["step_status"]),
+            }
+            for row in rows
+        ]
 
     def escalations(self) -> list[dict]:
         result = self.cli("escalations", "--json")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
-
 import pytest
 
 SENDER = "e2e-reflection"
@@ -29,21 +26,16 @@ def _texts(messages: list[dict]) -> str:
 
 
 def _record(stack) -> dict:  # noqa: ANN001
-    with sqlite3.connect(stack.db_url.removeprefix("sqlite:///")) as connection:
-        row = connection.execute(
-            "SELECT answers, step_status, status, hours_since_infusion, pause_count, resume_count "
-            "FROM reflections WHERE conversation_id = ? ORDER BY id DESC LIMIT 1",
-            (SENDER,),
-        ).fetchone()
-    assert row, "no reflection record stored"
-    answers, steps, status, hours, pauses, resumes = row
+    records = stack.reflections(SENDER)
+    assert records, "no reflection record stored"
+    latest = records[-1]
     return {
-        "answers": json.loads(answers),
-        "steps": json.loads(steps),
-        "status": status,
-        "hours": hours,
-        "pauses": pauses,
-        "resumes": resumes,
+        "answers": latest["answers"],
+        "steps": latest["step_status"],
+        "status": latest["status"],
+        "hours": latest["hours_since_infusion"],
+        "pauses": latest["pause_count"],
+        "resumes": latest["resume_count"],
     }
 
 

@@ -7,7 +7,6 @@ session (``personas/``); nothing here knows the order of the questions.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -42,16 +41,6 @@ VOICES = (
 )
 
 
-def _answers(stack, sender: str) -> list[dict]:  # noqa: ANN001
-    with sqlite3.connect(stack.db_url.removeprefix("sqlite:///")) as connection:
-        rows = connection.execute(
-            "SELECT answers, status FROM reflections WHERE conversation_id = ? "
-            "ORDER BY id",
-            (sender,),
-        ).fetchall()
-    return [{"answers": json.loads(a), "status": s} for a, s in rows]
-
-
 def _strings(value) -> set[str]:  # noqa: ANN001
     if isinstance(value, str):
         return {value}
@@ -75,7 +64,7 @@ def _check_words_kept(patient: ScriptedPatient, answers: dict) -> None:
 def test_a_scripted_patient_completes_the_reflection(stack, voice):  # noqa: ANN001
     patient = ScriptedPatient.from_sheet(stack, voice)
     patient.reflect()
-    record = _answers(stack, patient.sender)[-1]
+    record = stack.reflections(patient.sender)[-1]
     assert record["status"] == "completed", patient.dump()
     answers = record["answers"]
     asked_in_form = set(patient.asked) - {"safe_now", "continue", "crisis_question"}
@@ -96,9 +85,9 @@ def test_a_scripted_patient_completes_the_reflection(stack, voice):  # noqa: ANN
 @_EMERGENCY_FALSE_POSITIVE
 def test_the_next_reflection_follows_up_on_the_last(stack):  # noqa: ANN001
     patient = ScriptedPatient.from_sheet(stack, "tired_floaty")
-    if not _answers(stack, patient.sender):
+    if not stack.reflections(patient.sender):
         patient.reflect()
-    intention = _answers(stack, patient.sender)[-1]["answers"]["intention"]
+    intention = stack.reflections(patient.sender)[-1]["answers"]["intention"]
     again = ScriptedPatient(stack, patient.sender, patient.persona)
     again.reflect()
     assert "previous_followup" in again.asked
@@ -106,6 +95,6 @@ def test_the_next_reflection_follows_up_on_the_last(stack):  # noqa: ANN001
         text for who, text in again.transcript if who == "bot" and intention in text
     )
     assert "How did that go?" in asked_back
-    records = _answers(stack, patient.sender)
+    records = stack.reflections(patient.sender)
     assert [r["status"] for r in records] == ["completed", "completed"]
     _check_words_kept(again, records[-1]["answers"])
