@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DETECTOR_INTENTS = {
     "crisis_imminent", "crisis_high", "crisis_moderate",
     "crisis_low", "medical_emergency", "medical_concern", "crisis_check",
-    "confirm_pause",
+    "confirm_pause", "confirm_request",
 }  # fmt: skip
 
 

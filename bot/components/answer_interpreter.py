@@ -6,7 +6,9 @@ read from the tracker store (``DIALOGUE_STATE_KEY``); the decision itself is
 :func:`bot.reflection.understanding.interpret`. When it has an opinion, the
 intent is replaced (confidence 1.0, first in the ranking), so an answer that
 fits the step fills the slot whatever DIET guessed, and DIET alone never
-pauses, skips or ends a form.
+pauses, skips or ends a form. A ``confirm_request`` carries what it asks about
+as the entity ``request`` (filling slot ``pending_request``, which picks the
+wording of ``utter_confirm_request``).
 
 Without a dialogue state (story tests, ``rasa shell`` through another channel)
 it changes nothing. It never raises.
@@ -22,6 +24,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -36,6 +44,7 @@ from bot.reflection.understanding import DialogueState, interpret
 
 DIALOGUE_STATE_KEY = "afterglow_dialogue_state"
 INTERPRETATION_KEY = "answer_interpretation"
+REQUEST_ENTITY = "request"
 
 logger = logging.getLogger(__name__)
 
@@ -92,3 +101,17 @@ class AnswerInterpreter(GraphComponent):
         ]
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [dict(top), *ranking], add_to_output=True)
+        if reading.request is not None:
+            entity = {
+                ENTITY_ATTRIBUTE_TYPE: REQUEST_ENTITY,
+                ENTITY_ATTRIBUTE_VALUE: reading.request,
+                ENTITY_ATTRIBUTE_START: 0,
+                ENTITY_ATTRIBUTE_END: len(text or ""),
+                EXTRACTOR: type(self).__name__,
+            }
+            entities = [
+                e
+                for e in message.get(ENTITIES) or []
+                if e.get(ENTITY_ATTRIBUTE_TYPE) != REQUEST_ENTITY
+            ]
+            message.set(ENTITIES, [*entities, entity], add_to_output=True)

@@ -30,6 +30,11 @@ _NUMBER_WORD = re.compile(
     rf"\b(?:a\s+)?(hundred|(?:{'|'.join(_TENS)})(?:[\s-]+(?:{_SINGLE_DIGIT_WORDS}))?"
     rf"|{'|'.join(_UNITS)})\b"
 )
+# "one" after these is a pronoun ("that one", "the last one", "no one"), not 1.
+_PRONOUN_ONE = re.compile(
+    r"\b(?:this|that|the|last|next|previous|other|another|each|every|no|any|"
+    r"which|first|same|wrong|right|yin|wee|back)\s+$"
+)
 _DIGITS = re.compile(r"(?<![\d.])(\d{1,3}(?:[.,]\d+)?)(?![\d])")
 _OUT_OF = re.compile(r"^\s*(?:/|out\s+of|of)\s*(10|100|ten|a hundred|hundred)\b")
 _SCALE_WORDS = {"10": 10, "100": 100, "ten": 10, "a hundred": 100, "hundred": 100}
@@ -71,6 +76,8 @@ def _numbers_in(text: str) -> list[tuple[float, int, int]]:
         for m in _DIGITS.finditer(text)
     ]
     for m in _NUMBER_WORD.finditer(text):
+        if m.group(1) == "one" and _PRONOUN_ONE.search(text, 0, m.start()):
+            continue
         value = _words_to_number(m.group(1))
         if value is not None:
             found.append((float(value), m.start(), m.end()))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.reflection.answers import parse_hours_since_infusion, parse_rating
-from bot.reflection.control_meaning import read_request
+from bot.reflection.control_meaning import ACT, ASK, ASK_THRESHOLD, read_request
 from bot.reflection.steps import RATING_SCALES, REFLECTION_FORM
 
 SCREENER_LOOP = "cssrs_form"
@@ -101,6 +101,9 @@ _TEXTING = {
     "okay": "ok",
     "okey": "ok",
     "nah": "no",
+    "naw": "no",
+    "aye": "yes",
+    "okie": "ok",
     "nope": "no",
     "na": "no",
     "im": "i am",
@@ -429,6 +432,9 @@ _YES_NO_QUESTIONS: dict[str, dict[YesNo, str]] = {
     "utter_paused": {YesNo.YES: "resume_reflection"},
 }  # fmt: skip
 SAFE_NOW_QUESTION = "utter_ask_safe_now"
+# Questions about going on with the reflection, which the control reader may
+# answer when no yes/no word does.
+_GO_ON = frozenset({"utter_offer_continue_or_stop", "utter_paused"})
 
 
 # -- answers that fit the step ----------------------------------------------------
@@ -480,10 +486,15 @@ def fits(expected: Expected, slot: str, text: str) -> bool:
 
 @dataclass(frozen=True)
 class Interpretation:
-    """The intent to act on and why (``intent`` None keeps DIET's)."""
+    """The intent to act on and why (``intent`` None keeps DIET's).
+
+    ``request`` names what a ``confirm_request`` asks about (skip, back,
+    dont_know or help).
+    """
 
     intent: str | None
     reason: str
+    request: str | None = None
 
 
 KEEP = Interpretation(None, "no opinion")
@@ -512,6 +523,8 @@ def interpret(
         reading = read_yes_no(text)
         if control and not control.ambiguous and control.control is Control.RESUME:
             reading = YesNo.YES
+        if reading is None and control is None and state.last_utterance in _GO_ON:
+            reading = _go_on_or_stop(text)  # never for a safety question
         if reading in mapping:
             return Interpretation(mapping[reading], "yes/no answer")
     if control and not control.ambiguous:
@@ -526,6 +539,14 @@ _ACTED_ON_MEANING = {
     "dont_know": Control.DONT_KNOW,
     "help": Control.HELP,
 }
+
+
+def _go_on_or_stop(text: str) -> YesNo | None:
+    """ "Go on or stop?" answered in words no list holds ("on ye go then")."""
+    reading = read_request(text)
+    if reading is None or reading.probability < ASK_THRESHOLD:
+        return None
+    return {"resume": YesNo.YES, "pause": YesNo.NO}.get(reading.request)
 
 
 def _in_screener(text: str) -> Interpretation:
@@ -569,15 +590,19 @@ def _in_reflection(
             )  # "tired" answers "how's your body"
         return Interpretation("confirm_pause", "ambiguous control phrase")
     reading = read_request(text)  # worded as no phrase list holds it
-    if reading is not None and reading.clear:
-        if reading.request == "pause":
-            if slot not in FEELING_SLOTS:
-                return Interpretation("confirm_pause", "reads as a wish to pause")
-        elif reading.request in _ACTED_ON_MEANING:
-            # Undone by "go back"; a pause or an ending is only ever asked.
-            return Interpretation(
-                _ACTED_ON_MEANING[reading.request].value, "reads as a request"
-            )
+    decision = reading.decision if reading is not None else None
+    if decision is not None and reading.request == "pause":
+        if slot not in FEELING_SLOTS:
+            return Interpretation("confirm_pause", "reads as a wish to pause")
+    elif decision == ACT:
+        # Undone by "go back"; a pause or an ending is only ever asked.
+        return Interpretation(
+            _ACTED_ON_MEANING[reading.request].value, "reads as a request"
+        )
+    elif decision == ASK:
+        return Interpretation(
+            "confirm_request", "may be a request", request=reading.request
+        )
     # Anything else is the answer; the form's validation re-asks when a rating
     # or duration could not be read, so DIET never moves the form on its own.
     return Interpretation("inform", "answer")

@@ -85,3 +85,12 @@ def _recent(texts):
     from bot.components.crisis_detector import RECENT_MESSAGES_KEY
 
     return {RECENT_MESSAGES_KEY: texts}
+
+
+def test_a_confirm_request_carries_what_it_asks_about(interpreter):
+    evidence = {**BODY_CHECK, "requested_slot": "evidence_for"}
+    text = "can I have another go at the one before"
+    (message,) = interpreter.process([parsed(text, "inform", evidence)])
+    assert message.get("intent")["name"] == "confirm_request"
+    (entity,) = message.get("entities")
+    assert (entity["entity"], entity["value"]) == ("request", "back")

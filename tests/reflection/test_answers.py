@@ -50,6 +50,22 @@ def test_unclear_ratings_are_not_guessed(text):
     assert parse_rating(text, 0, 10).problem == "unclear"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pass on that one", None),
+        ("the last one, i want to change it", None),
+        ("go back one", None),
+        ("no one cares, 3", 3),
+        ("one", 1),
+        ("maybe a one", 1),
+        ("one or two", 1.5),
+    ],
+)
+def test_one_as_a_pronoun_is_not_a_rating(text, expected):
+    assert parse_rating(text, 0, 10).value == expected
+
+
 def test_out_of_range_rating_is_reported():
     rating = parse_rating("11", 0, 10)
     assert rating.value is None and rating.problem == "out_of_range"

@@ -50,3 +50,41 @@ def test_if_the_reader_fails_the_answer_is_kept(monkeypatch):
     monkeypatch.setattr(control_meaning.ControlMeaning, "load", staticmethod(broken))
     text = "I would prefer to finish this another time"
     assert interpret(text, at("evidence_for"), "inform").intent == "inform"
+
+
+def test_a_request_the_reader_is_fairly_sure_of_is_asked_about_not_acted_on():
+    text = "can I have another go at the one before"
+    reading = control_meaning.read_request(text)
+    assert reading is not None and reading.decision == control_meaning.ASK
+    interpretation = interpret(text, at("evidence_for"), "inform")
+    assert interpretation.intent == "confirm_request"
+    assert interpretation.request == "back"
+
+
+def test_decisions_follow_the_thresholds():
+    decide = control_meaning.decide
+    assert decide("skip", control_meaning.ACT_THRESHOLD) == control_meaning.ACT
+    assert decide("skip", control_meaning.ASK_THRESHOLD) == control_meaning.ASK
+    assert decide("skip", control_meaning.ASK_THRESHOLD - 0.01) is None
+    # A pause is only ever asked about; "resume" and answers are answers.
+    assert decide("pause", 0.99) == control_meaning.ASK
+    assert decide("resume", 0.99) is None
+    assert decide(control_meaning.ANSWER, 0.99) is None
+
+
+def go_on_question() -> DialogueState:
+    return DialogueState(last_utterance="utter_offer_continue_or_stop")
+
+
+def test_go_on_or_stop_is_read_by_meaning_when_no_yes_no_word_answers_it():
+    assert interpret("leave it for now", go_on_question(), None).intent == "pause"
+    assert (
+        interpret("carry on from where we stopped", go_on_question(), None).intent
+        == "resume_reflection"
+    )
+
+
+def test_a_safety_question_is_never_answered_by_the_control_reader():
+    for question in ("utter_ask_low_safety", "utter_ask_crisis_check"):
+        state = DialogueState(last_utterance=question)
+        assert interpret("leave it for now", state, None).intent is None
