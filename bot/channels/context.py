@@ -52,8 +52,8 @@ async def read_conversation(agent: Any, conversation_id: str) -> ConversationCon
     except Exception:  # noqa: BLE001 - context is a bonus, never a blocker
         logger.warning("could not read the conversation context")
         return ConversationContext()
-    if tracker is None:
-        return ConversationContext()
+    if tracker is None:  # a new conversation: nothing has been asked yet
+        return ConversationContext({DIALOGUE_STATE_KEY: DialogueState().to_dict()})
     texts = [
         event.text
         for event in tracker.events

@@ -21,6 +21,7 @@ from enum import Enum
 
 from bot.reflection.answers import parse_hours_since_infusion, parse_rating
 from bot.reflection.control_meaning import ACT, ASK, ASK_THRESHOLD, read_request
+from bot.reflection.start_meaning import asks_to_start
 from bot.reflection.steps import RATING_SCALES, REFLECTION_FORM
 
 SCREENER_LOOP = "cssrs_form"
@@ -529,9 +530,20 @@ def interpret(
             return Interpretation(mapping[reading], "yes/no answer")
     if control and not control.ambiguous:
         return Interpretation(control.control.value, "control phrase")
+    if (
+        mapping is None
+        and state.active_loop is None
+        and diet_intent in _UNSETTLED
+        and asks_to_start(text)
+    ):
+        return Interpretation("start_reflection", "reads as a wish to begin")
     return KEEP
 
 
+# DIET's readings of an opening it did not understand ("inform" means nothing
+# outside a form), where the start reader may say the patient asked to begin
+# ("Would you be so kind as to begin?").
+_UNSETTLED = frozenset({"nlu_fallback", "inform", "greet", "out_of_scope", "chitchat"})
 # Requests the control reader may act on when it is very sure.
 _ACTED_ON_MEANING = {
     "skip": Control.SKIP,

@@ -69,12 +69,19 @@ def test_rest_channel_keeps_its_url_and_attaches_context():
     assert message.metadata[RECENT_MESSAGES_KEY] == ["I lost my job and can't take it"]
 
 
-def test_no_context_for_a_new_conversation():
+def test_a_new_conversation_says_nothing_has_been_asked():
     channel = RestWithContextInput()
     channel._app = _App(_Agent(InMemoryTrackerStore(Domain.empty())))
     message = UserMessage("hello", CollectingOutputChannel(), "new", metadata={"a": 1})
     asyncio.run(channel.attach_context(message))
-    assert message.metadata == {"a": 1}
+    assert message.metadata == {
+        "a": 1,
+        DIALOGUE_STATE_KEY: {
+            "active_loop": None,
+            "requested_slot": None,
+            "last_utterance": None,
+        },
+    }
 
 
 def test_only_a_json_object_with_text_fields_is_a_message():
