@@ -97,8 +97,8 @@ eval-crisis: $(STAMP)  ## Crisis detector on its held-out set; fails below targe
 	$(BIN)/python -m bot.safety.evaluate --split heldout
 
 .PHONY: eval-traps
-eval-traps: $(STAMP)  ## Thinking-trap detector on its test split; fails below target
-	$(BIN)/python -m bot.traps.evaluate
+eval-traps: $(STAMP)  ## Thinking-trap detector: test split (fails below target), fresh voices, leave one voice out
+	$(BIN)/python -m bot.traps.evaluate --fresh --voices
 
 .PHONY: eval-reflection
 eval-reflection: $(STAMP)  ## In-form answer reading on the voice corpus; fails below target

@@ -160,12 +160,14 @@ class ActionAskTrapsChosen(Action):
     def run(self, dispatcher, tracker, domain) -> list[EventType]:  # noqa: ANN001
         thought = turns.clean_text(tracker.get_slot("thought"))
         wants_all = tracker.get_slot(turns.RETRY) == "traps_chosen"
-        suggestions = []
-        if thought and thought != turns.SKIPPED and not wants_all:
-            suggestions = [s.name for s in TrapDetector.load().detect(thought, top_k=3)]
-        return _events(
-            dispatcher, turns.trap_question(load_catalog(), suggestions, wants_all)
-        )
+        suggestions, ranked = [], []
+        if thought and thought != turns.SKIPPED:
+            detector = TrapDetector.load()
+            ranked = detector.ranked(thought)
+            if not wants_all:
+                suggestions = detector.detect(thought, top_k=3)
+        question = turns.trap_question(load_catalog(), suggestions, wants_all, ranked)
+        return _events(dispatcher, question)
 
 
 class ActionAskEvidenceFor(Action):

@@ -20,6 +20,7 @@ import hmac
 import json
 import logging
 import os
+import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -126,11 +127,33 @@ def create_app(
         )
         return response.json({"error": "action failed"}, status=500)
 
+    @app.before_server_start
+    async def warm_up(_app: Sanic, _loop: Any) -> None:
+        # The trap model trains at load (seconds, encoder included); doing it
+        # now spares the first patient who reaches step 4 the wait.
+        pool.submit(_load_trap_detector)
+
     @app.after_server_stop
     async def stop_threads(_app: Sanic, _loop: Any) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
     return app
+
+
+def _load_trap_detector() -> None:
+    from bot.traps import TrapDetector
+
+    started = time.monotonic()
+    try:
+        TrapDetector.load()
+    except Exception as error:  # noqa: BLE001 - the first call retries and reports
+        logger.error(
+            "action server: trap detector warm-up failed (%s)", type(error).__name__
+        )
+        return
+    logger.info(
+        "action server: trap detector ready in %.1f s", time.monotonic() - started
+    )
 
 
 def _read_call(request: Request) -> Any:

@@ -27,7 +27,7 @@ from bot.reflection.steps import (
     reflection_slots,
     step_of,
 )
-from bot.traps import Catalog, check_reframe
+from bot.traps import Catalog, TrapSuggestion, check_reframe
 
 NOT_SURE = "not_sure"
 OTHER = "other"
@@ -328,25 +328,39 @@ def trap_buttons(catalog: Catalog, names: Sequence[str]) -> tuple[dict[str, str]
 
 
 def trap_question(
-    catalog: Catalog, suggestions: Sequence[str], wants_all: bool
+    catalog: Catalog,
+    suggestions: Sequence[TrapSuggestion],
+    wants_all: bool,
+    ranked: Sequence[str] = (),
 ) -> Turn:
     """Suggests the likely traps; the whole catalog when none or when asked for.
 
-    Showing the whole catalog keeps what was first suggested, for the summary.
+    Each suggestion quotes the patient's words that point to it. The whole
+    catalog is listed likeliest first (``ranked``), and showing it keeps what
+    was first suggested, for the summary.
     """
     if suggestions and not wants_all:
-        explained = "\n".join(
-            f"• {catalog[name].label}: {catalog[name].explanation}"
-            for name in suggestions
-        )
+        explained = "\n".join(_trap_line(catalog, s) for s in suggestions)
+        names = [s.name for s in suggestions]
         say = Say(
             "utter_trap_suggestions",
             {"trap_list": explained},
-            trap_buttons(catalog, suggestions),
+            trap_buttons(catalog, names),
         )
-        return Turn({"traps_suggested": list(suggestions)}, (say,))
-    say = Say("utter_trap_catalog", buttons=trap_buttons(catalog, list(catalog.traps)))
+        return Turn({"traps_suggested": names}, (say,))
+    order = [name for name in ranked if name in catalog.traps]
+    order += [name for name in catalog.traps if name not in order]
+    say = Say("utter_trap_catalog", buttons=trap_buttons(catalog, order))
     return Turn({} if wants_all else {"traps_suggested": []}, (say,))
+
+
+def _trap_line(catalog: Catalog, suggestion: TrapSuggestion) -> str:
+    trap = catalog[suggestion.name]
+    line = f"• {trap.label}: {trap.explanation}"
+    if suggestion.cues:
+        quoted = ", ".join(f"“{words}”" for words in suggestion.cues)
+        line += f" (your words: {quoted})"
+    return line
 
 
 def evidence_question(catalog: Catalog, traps_chosen: Any) -> Say:

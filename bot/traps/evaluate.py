@@ -1,11 +1,16 @@
 """Score the thinking-trap detector: ``python -m bot.traps.evaluate``.
 
-By default the detector (trained on the train split and ``bot/traps/data``)
-is scored on the held-out test split ``eval/traps/test.jsonl``. With
-``--cross-validate N`` it is instead scored by N-fold cross-validation on the
-training data alone, which is what model settings may be tuned on.
+By default the detector (trained on ``bot/traps/data``) is scored on the
+held-out test split ``eval/traps/test.jsonl``; the targets apply there.
+``--fresh`` also scores the fresh voice sets in ``eval/traps/fresh`` (written
+by separate sessions, never trained or tuned on) and ``--voices`` scores each
+training voice with a detector fitted without it (leave one voice out). With
+``--cross-validate N`` the detector is instead scored by N-fold
+cross-validation on the training data alone. Model settings may be tuned only
+on ``--voices`` and ``--cross-validate``.
 
-Exit status 1 when a target is missed (see ``TARGETS``), else 0.
+Exit status 1 when a target is missed on the test split (see ``TARGETS``),
+else 0.
 """
 
 from __future__ import annotations
@@ -15,16 +20,20 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sklearn.model_selection import KFold
 
 from bot.traps.catalog import TRAP_NAMES
 from bot.traps.detector import TrapDetector
 from bot.traps.examples import (
+    DATA_DIR,
+    FRESH_DIR,
     TEST_SPLIT,
     Example,
     read_examples,
     read_training_examples,
+    read_voices,
 )
 
 # metric -> (threshold, "min" if the metric must reach it, "max" if stay below)
@@ -58,6 +67,7 @@ def score(predictions: Sequence[Prediction]) -> dict:
     with_traps = [p for p in predictions if p.gold]
     answered = [p for p in with_traps if p.predicted]
     neutral = [p for p in predictions if not p.gold]
+    gold_labels = sum(len(p.gold) for p in with_traps)
     return {
         "examples": len(predictions),
         "neutral_examples": len(neutral),
@@ -70,6 +80,12 @@ def score(predictions: Sequence[Prediction]) -> dict:
             sum(bool(p.predicted) and p.predicted[0] in p.gold for p in with_traps),
             len(with_traps),
         ),
+        # Suggestions are at most three, so this is recall within the top 3.
+        "recall_at_3": _ratio(
+            sum(len(set(p.gold) & set(p.predicted[:3])) for p in with_traps),
+            gold_labels,
+        ),
+        "empty_rate": _ratio(sum(not p.predicted for p in with_traps), len(with_traps)),
         "neutral_fp_rate": _ratio(
             sum(bool(p.predicted) for p in neutral), len(neutral)
         ),
@@ -81,14 +97,67 @@ def evaluate_split(
     detector: TrapDetector, examples: Sequence[Example], top_k: int = 3
 ) -> dict:
     """Score ``detector`` on ``examples``."""
-    return score(
-        [
-            Prediction(
-                e.traps, tuple(s.name for s in detector.detect(e.thought, top_k))
-            )
-            for e in examples
-        ]
-    )
+    return score(_predictions(detector, examples, top_k))
+
+
+def _predictions(
+    detector: TrapDetector, examples: Sequence[Example], top_k: int
+) -> list[Prediction]:
+    return [
+        Prediction(e.traps, tuple(s.name for s in detector.detect(e.thought, top_k)))
+        for e in examples
+    ]
+
+
+def leave_one_voice_out(top_k: int = 3) -> dict[str, dict]:
+    """Each training voice scored by a detector fitted on everything else."""
+    voices = read_voices()
+    shared = [
+        e for path in sorted(DATA_DIR.glob("*.jsonl")) for e in read_examples(path)
+    ]
+    reports: dict[str, dict] = {}
+    pooled: list[Prediction] = []
+    for voice, examples in voices.items():
+        others = [e for name, rest in voices.items() if name != voice for e in rest]
+        predictions = _predictions(TrapDetector.train(shared + others), examples, top_k)
+        reports[voice] = score(predictions)
+        pooled += predictions
+    reports["all"] = score(pooled)
+    return reports
+
+
+def evaluate_fresh(
+    detector: TrapDetector, folder: Path = FRESH_DIR, top_k: int = 3
+) -> dict[str, dict]:
+    """The fresh voice sets, one report each and pooled."""
+    reports: dict[str, dict] = {}
+    pooled: list[Prediction] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        predictions = _predictions(detector, read_examples(path), top_k)
+        reports[path.stem] = score(predictions)
+        pooled += predictions
+    if pooled:
+        reports["all"] = score(pooled)
+    return reports
+
+
+_TABLE_COLUMNS = (
+    ("top1_over_all_with_traps", "top-1"),
+    ("macro_f1", "macro-F1"),
+    ("recall_at_3", "recall@3"),
+    ("empty_rate", "empty"),
+    ("neutral_fp_rate", "neutral FP"),
+)
+
+
+def format_table(reports: dict[str, dict], title: str) -> str:
+    """One line per voice set: the figures the issue tracks."""
+    header = "".join(f"{label:>11}" for _, label in _TABLE_COLUMNS)
+    lines = [title, f"  {'set':<22}{'n':>5}{header}"]
+    for name, report in reports.items():
+        cells = "".join(f"{report[key]:>11.3f}" for key, _ in _TABLE_COLUMNS)
+        lines.append(f"  {name:<22}{report['examples']:>5}{cells}")
+    return "\n".join(lines)
 
 
 def cross_validate(examples: Sequence[Example], folds: int = 5, top_k: int = 3) -> dict:
@@ -130,6 +199,9 @@ def format_report(report: dict, title: str) -> str:
         "  (thoughts with a gold trap and a suggestion)",
         f"  top-1 over all      {report['top1_over_all_with_traps']:.3f}"
         "  (all thoughts with a gold trap)",
+        f"  recall@3            {report['recall_at_3']:.3f}",
+        f"  empty rate          {report['empty_rate']:.3f}"
+        "  (thoughts with a gold trap, no suggestion)",
         f"  neutral FP rate     {report['neutral_fp_rate']:.3f}",
         "  per-trap F1:",
     ]
@@ -149,6 +221,19 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         metavar="FOLDS",
         help="score by cross-validation on the training data instead of the test split",
+    )
+    parser.add_argument(
+        "--fresh",
+        nargs="?",
+        const=FRESH_DIR,
+        type=Path,
+        metavar="DIR",
+        help=f"also score the fresh voice sets (default {FRESH_DIR.name}/)",
+    )
+    parser.add_argument(
+        "--voices",
+        action="store_true",
+        help="also score each training voice left out of training",
     )
     args = parser.parse_args(argv)
 
@@ -172,6 +257,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "  targets: " + ("all met" if not missed else "MISSED " + "; ".join(missed))
         )
+    if args.fresh:
+        fresh = evaluate_fresh(TrapDetector.load(), args.fresh, args.top_k)
+        print(format_table(fresh, f"fresh voice sets ({args.fresh.name}/)"))
+    if args.voices:
+        lovo = leave_one_voice_out(args.top_k)
+        print(format_table(lovo, "leave one voice out (training voices)"))
     return 1 if missed else 0
 
 

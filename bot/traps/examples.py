@@ -1,5 +1,9 @@
 """Labelled thoughts in JSON lines: the detector's training data and eval sets.
 
+Training data lives in ``bot/traps/data`` (the first corpus, its train split
+and one file per voice in ``voices/``); ``eval/traps`` holds evaluation sets
+only: the test split and the fresh voice sets.
+
 One object a line: ``{"id": "r001", "thought": "...", "traps": ["labeling"]}``;
 an empty ``traps`` list marks a balanced or neutral thought.
 """
@@ -14,12 +18,11 @@ from bot.traps.catalog import TRAP_NAMES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent.parent
+DATA_DIR = PACKAGE_DIR / "data"
+VOICES_DIR = DATA_DIR / "voices"
 EVAL_DIR = REPO_DIR / "eval" / "traps"
-TRAIN_SPLIT = EVAL_DIR / "train.jsonl"
 TEST_SPLIT = EVAL_DIR / "test.jsonl"
-EXTRA_TRAINING = PACKAGE_DIR / "data" / "examples.jsonl"
-# The test split is deliberately absent: it is held out.
-TRAINING_FILES = (TRAIN_SPLIT, EXTRA_TRAINING)
+FRESH_DIR = EVAL_DIR / "fresh"
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,19 @@ def read_examples(path: Path) -> list[Example]:
     return examples
 
 
+def training_files() -> list[Path]:
+    """The training data: everything under ``bot/traps/data``, voices included."""
+    return sorted(DATA_DIR.glob("*.jsonl")) + sorted(VOICES_DIR.glob("*.jsonl"))
+
+
 def read_training_examples() -> list[Example]:
-    """All training examples: the eval train split plus ``bot/traps/data``."""
-    return [example for path in TRAINING_FILES for example in read_examples(path)]
+    """All training examples (never the test split or the fresh sets)."""
+    return [example for path in training_files() for example in read_examples(path)]
+
+
+def read_voices(folder: Path = VOICES_DIR) -> dict[str, list[Example]]:
+    """Voice sets by name (the file stem): one writer's voice per file."""
+    return {path.stem: read_examples(path) for path in sorted(folder.glob("*.jsonl"))}
 
 
 def _parse(raw: object) -> Example:

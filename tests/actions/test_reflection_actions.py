@@ -140,6 +140,20 @@ def test_trap_question_suggests_traps_as_buttons(dispatcher):
     assert titles[-2:] == ["Something else", "Not sure"]
 
 
+def test_something_else_lists_the_catalog_likeliest_first(dispatcher):
+    from bot.traps import TrapDetector, load_catalog
+
+    thought = "everyone at work thinks I'm an idiot and I'll get fired"
+    tracker = make_tracker({"thought": thought, "retry_slot": "traps_chosen"})
+    assert ActionAskTrapsChosen().run(dispatcher, tracker, DOMAIN) == []
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    catalog = load_catalog()
+    likely = {"mind_reading", "labeling", "fortune_telling", "catastrophizing"}
+    assert titles[0] in {catalog[name].label for name in likely}
+    expected = [catalog[name].label for name in TrapDetector.load().ranked(thought)]
+    assert titles == expected + ["Something else", "Not sure"]
+
+
 def test_evidence_question_uses_the_chosen_trap(dispatcher):
     from bot.traps import load_catalog
 

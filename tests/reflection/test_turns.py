@@ -7,7 +7,7 @@ import yaml
 
 from bot.reflection import turns
 from bot.reflection.steps import SKIPPED
-from bot.traps import load_catalog
+from bot.traps import TrapSuggestion, load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,6 +68,23 @@ def test_the_whole_catalog_keeps_the_first_suggestions():
     asked_again = turns.trap_question(catalog, [], wants_all=True)
     assert asked_again.slots == {}
     assert len(asked_again.say[0].buttons) == len(catalog.traps) + 2
+
+
+def test_the_whole_catalog_is_listed_likeliest_first():
+    catalog = load_catalog()
+    ranked = ["blaming", "labeling"]
+    listed = turns.trap_question(catalog, [], wants_all=True, ranked=ranked)
+    titles = [button["title"] for button in listed.say[0].buttons]
+    assert titles[:2] == [catalog["blaming"].label, catalog["labeling"].label]
+    assert len(titles) == len(catalog.traps) + 2
+
+
+def test_a_suggestion_quotes_the_words_that_point_to_it():
+    catalog = load_catalog()
+    suggestion = TrapSuggestion("overgeneralizing", 0.8, ("always",))
+    turn = turns.trap_question(catalog, [suggestion], wants_all=False)
+    assert turn.slots == {"traps_suggested": ["overgeneralizing"]}
+    assert "(your words: “always”)" in turn.say[0].variables["trap_list"]
 
 
 def _user(text: str, intent: str) -> dict:
