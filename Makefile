@@ -93,8 +93,12 @@ test-second-seed: $(SEED_MODEL) system-deps  ## Reflection e2e and scripted pati
 		tests/e2e/test_reflection_http.py tests/e2e/test_scripted_patients.py
 
 .PHONY: eval-crisis
-eval-crisis: $(STAMP)  ## Crisis detector on its held-out set; fails below target
-	$(BIN)/python -m bot.safety.evaluate --split heldout
+eval-crisis: $(STAMP)  ## Crisis detector: held-out set (fails below target), fresh voices, reflection answers
+	$(BIN)/python -m bot.safety.evaluate --split heldout --fresh --in-form
+
+.PHONY: eval-crisis-voices
+eval-crisis-voices: $(STAMP)  ## Crisis detector, leave one voice out (refits per voice; about 12 minutes)
+	$(BIN)/python -m bot.safety.evaluate --voices
 
 .PHONY: eval-traps
 eval-traps: $(STAMP)  ## Thinking-trap detector: test split (fails below target), fresh voices, leave one voice out

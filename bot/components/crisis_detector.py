@@ -105,7 +105,7 @@ class CrisisDetector(GraphComponent):
         if not isinstance(text, str):
             return
         verdict = self._detector.scan(
-            text, recent_messages(message), asking=not in_reflection(message)
+            text, recent_messages(message), asking=may_ask(message)
         )
         message.set(CRISIS_KEY, verdict.to_dict(), add_to_output=True)
         intent = routing_intent(verdict)
@@ -139,13 +139,25 @@ def recent_messages(message: Message) -> list[str]:
     ]
 
 
-def in_reflection(message: Message) -> bool:
-    """Whether the channel says this message answers a reflection step."""
+# Asked right after the patient answered the direct question with "no": asking
+# it again on their "yes, let's go on" would loop.
+_JUST_SETTLED = frozenset({"utter_offer_continue_or_stop"})
+
+
+def may_ask(message: Message) -> bool:
+    """Whether the semantic layer's one direct question may be asked.
+
+    Not inside a reflection step (answers carry negative content by design;
+    only findings count), and not in reply to the question that follows a
+    check the patient has just settled.
+    """
     metadata = message.get("metadata") or {}
-    if not isinstance(metadata, dict):
-        return False
-    state = DialogueState.from_dict(metadata.get(DIALOGUE_STATE_KEY))
-    return state.active_loop == REFLECTION_FORM
+    state = DialogueState.from_dict(
+        metadata.get(DIALOGUE_STATE_KEY) if isinstance(metadata, dict) else None
+    )
+    return state.active_loop != REFLECTION_FORM and (
+        state.last_utterance not in _JUST_SETTLED
+    )
 
 
 def _entities(verdict: Verdict) -> list[dict[str, Any]]:

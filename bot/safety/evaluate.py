@@ -297,23 +297,48 @@ def evaluate_voices() -> list[dict[str, Any]]:
     return rows
 
 
-FRESH_DIR = EVAL_DIR / "fresh"
+FRESH_DIR = EVAL_DIR / "fresh2"  # the newest sets; older ones became training voices
 
 
-def evaluate_fresh(detector: CrisisDetector) -> list[dict[str, Any]]:
-    """The fresh voice sets in ``eval/crisis/fresh``, never trained or tuned on."""
+def evaluate_fresh(
+    detector: CrisisDetector, folder: Path = FRESH_DIR
+) -> list[dict[str, Any]]:
+    """The fresh voice sets in ``folder``, never trained or tuned on."""
     lexicon_only = CrisisDetector(detector.lexicon, semantic=False)
     pooled = {"with": SplitReport("all"), "without": SplitReport("all")}
     rows = []
-    for path in sorted(FRESH_DIR.glob("*.jsonl")):
+    for path in sorted(folder.glob("*.jsonl")):
         row: dict[str, Any] = {"voice": path.stem}
         for name, scanner in (("with", detector), ("without", lexicon_only)):
-            report = evaluate(path.stem, scanner, FRESH_DIR)
+            report = evaluate(path.stem, scanner, folder)
             pooled[name].outcomes.extend(report.outcomes)
             row[name] = report.metrics()
         rows.append(row)
     rows.append({"voice": "all", **{k: r.metrics() for k, r in pooled.items()}})
     return rows
+
+
+IN_FORM_DIR = EVAL_DIR.parent / "reflection" / "fresh5"
+
+
+def evaluate_in_form(detector: CrisisDetector, folder: Path = IN_FORM_DIR) -> dict:
+    """Reflection answers (no crisis content) flagged as a step's answer would be.
+
+    Inside a step the detector never asks its question on a hunch, so only
+    verdicts count. Requests and questions asked mid-form are included.
+    """
+    levels: dict[str, int] = {}
+    total = 0
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            verdict = detector.scan(json.loads(line)["text"], [], asking=False)
+            total += 1
+            if verdict.level > Level.NONE:
+                levels[verdict.level.label] = levels.get(verdict.level.label, 0) + 1
+    flagged = sum(levels.values())
+    return {"set": folder.name, "n": total, "flagged": flagged, "levels": levels}
 
 
 def format_voices(
@@ -347,8 +372,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=EVAL_DIR)
     parser.add_argument(
         "--fresh",
-        action="store_true",
-        help="also report the fresh voice sets in eval/crisis/fresh",
+        nargs="?",
+        const=FRESH_DIR,
+        type=Path,
+        metavar="DIR",
+        help="also report the fresh voice sets in DIR (default: the newest)",
+    )
+    parser.add_argument(
+        "--in-form",
+        nargs="?",
+        const=IN_FORM_DIR,
+        type=Path,
+        metavar="DIR",
+        help="also report reflection answers in DIR flagged as risk (a fresh set)",
     )
     parser.add_argument(
         "--voices",
@@ -396,11 +432,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = "FAIL: " + "; ".join(missed) if missed else "all targets met"
             print(f"{split}: {status}")
     if args.fresh:
-        rows = evaluate_fresh(detector)
+        rows = evaluate_fresh(detector, args.fresh)
         if args.json:
             print(json.dumps({"fresh": rows}, indent=2))
         else:
             print(format_voices(rows, "fresh voice sets"))
+    if args.in_form:
+        result = evaluate_in_form(detector, args.in_form)
+        if args.json:
+            print(json.dumps({"in_form": result}, indent=2))
+        else:
+            print(
+                f"== reflection answers flagged in a form ({result['set']}): "
+                f"{result['flagged']}/{result['n']} {result['levels']}"
+            )
     if args.voices:
         rows = evaluate_voices()
         if args.json:

@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.encoder import SentenceEncoder, fitted_digest
+from bot.reflection.control_meaning import CORPUS_DIRS
 from bot.safety.lexical_features import FEATURE_NAMES
 from bot.safety.verdict import Level
 
@@ -53,6 +54,9 @@ BASE_CORPUS = ("train", "dev")  # the first corpus: one writer, treated as one v
 # Everyday messages: the bot's NLU examples, none of them crisis language
 # (get_help and retract excepted). Without them, "how's it going" read as risk.
 NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
+# Answers patients give inside the reflection (many voices, no crisis content;
+# eval/reflection/fresh5 and later stay out, to measure false flags in a form).
+REFLECTION_CORPUS = CORPUS_DIRS
 _NOT_EVERYDAY = ("get_help", "retract")
 UNIT_WORDS = 40  # a run of sentences is cut at about this many words
 SENTENCE_UNITS_MAX = 0  # sentences alone over-fire; runs of sentences suffice
@@ -114,6 +118,7 @@ class Example:
     voice: str
     message: str  # the message alone
     context: tuple[str, ...] = ()
+    reflection: bool = False  # an answer from the reflection corpus: never risk
 
 
 def _read(path: Path) -> list[dict]:
@@ -124,12 +129,49 @@ def _read(path: Path) -> list[dict]:
     ]
 
 
+def _reflection_files() -> list[Path]:
+    return [p for folder in REFLECTION_CORPUS for p in sorted(folder.glob("*.jsonl"))]
+
+
 def corpus_files() -> list[Path]:
     return (
         [DATA_DIR / f"{name}.jsonl" for name in BASE_CORPUS]
         + sorted(VOICES_DIR.glob("*.jsonl"))
         + sorted(NLU_DIR.glob("*.yml"))
+        + _reflection_files()
     )
+
+
+_RISK_ADJACENT_SLOTS = ("thought", "evidence_for", "therapy_note")
+
+
+def _reflection_answers(path: Path) -> list[Example]:
+    """The messages of a reflection voice set: answers, requests, questions.
+
+    The negative thought itself, the evidence for it and the note for the
+    therapist are left out, and so is anything the lexicon flags: there the
+    patient's words can carry risk ("that I am a burden to my wife"), and a
+    negative must never teach the heads to miss it.
+    """
+    from bot.safety.detector import CrisisDetector
+
+    lexicon = CrisisDetector(semantic=False)
+    return [
+        Example(
+            f"reflection:{record['id']}",
+            record["text"],
+            Level.NONE,
+            None,
+            path.stem,
+            record["text"],
+            reflection=True,
+        )  # fmt: skip
+        for record in _read(path)
+        if isinstance(record.get("text"), str)
+        and record["text"].strip()
+        and record.get("slot") not in _RISK_ADJACENT_SLOTS
+        and lexicon.scan(record["text"]).level == Level.NONE
+    ]
 
 
 def _everyday(path: Path) -> list[Example]:
@@ -160,9 +202,13 @@ def corpus_digest() -> str:
 
 def load_examples() -> list[Example]:
     examples = []
+    reflection = set(_reflection_files())
     for path in corpus_files():
         if path.suffix == ".yml":
             examples.extend(_everyday(path))
+            continue
+        if path in reflection:
+            examples.extend(_reflection_answers(path))
             continue
         voice = "project" if path.parent == DATA_DIR else path.stem
         for record in _read(path):
@@ -512,7 +558,9 @@ def _unit_scores(
 
 
 def held_out_voices(examples: Sequence[Example]) -> list[str]:
-    return sorted({e.voice for e in examples} - {"project", "nlu"})
+    """The crisis voice sets; a voice's reflection answers leave with it."""
+    crisis = {e.voice for e in examples if not e.reflection}
+    return sorted(crisis - {"project", "nlu"})
 
 
 def fold_heads(
@@ -543,7 +591,11 @@ def cross_validate(
     lexical = list(lexical or read_lexicon(examples))
     scores: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for voice, heads in fold_heads(examples, encoder, lexical).items():
-        test = [i for i, e in enumerate(examples) if e.voice == voice]
+        # Thresholds come from the crisis sets' hard negatives alone: the
+        # reflection answers are easier, and would lower them.
+        test = [
+            i for i, e in enumerate(examples) if e.voice == voice and not e.reflection
+        ]
         risk, level = _unit_scores(
             encoder, heads, [examples[i] for i in test], [lexical[i] for i in test]
         )

@@ -7,13 +7,13 @@ lexicon digest (and the semantic layer's corpus digest) to this version so a lex
 or corpus edit cannot ship unnoticed.
 """
 
-DETECTOR_VERSION = "2026.12.2"
+DETECTOR_VERSION = "2026.12.3"
 
 # SHA-256 over common.yml, en.yml and es.yml (see bot.safety.lexicon.load_lexicon).
-LEXICON_DIGEST = "83fa8309d828ee6f7e86502b7efaf1d542c0c56eda4416322fc6e2151a645345"
+LEXICON_DIGEST = "0336081b696e8b63197a68a2d9132b92fdb12dcde564ea224c46ef0af9b7aac8"
 
 # Prefix of bot.safety.semantic.corpus_digest(): the semantic layer's corpus
 # (bot/safety/data and its voices/, the NLU examples), the lexicon whose
 # readings are its features, and the encoder's sha256.
 # Refitting changes verdicts too; semantic.npz records the same digest.
-CORPUS_DIGEST = "4a38edf669d68c78"
+CORPUS_DIGEST = "f853ec620a523f6d"

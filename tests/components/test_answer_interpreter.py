@@ -94,3 +94,13 @@ def test_a_confirm_request_carries_what_it_asks_about(interpreter):
     assert message.get("intent")["name"] == "confirm_request"
     (entity,) = message.get("entities")
     assert (entity["entity"], entity["value"]) == ("request", "back")
+
+
+def test_going_on_after_a_settled_check_is_not_asked_again():
+    # The patient has just said "no" to the direct question; the semantic
+    # layer's hunch on "yeah, keep going" must not ask it again (a loop).
+    text = "yeah.. keep going, im ok"
+    settled = parsed(text, "affirm", {"last_utterance": "utter_offer_continue_or_stop"})
+    CrisisDetector().process([settled])
+    assert settled.get("crisis")["level"] == "none"
+    assert settled.get("intent")["name"] != "crisis_check"

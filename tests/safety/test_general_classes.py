@@ -8,13 +8,14 @@ import pytest
 
 from bot.safety import Level
 
-# Messages detector 2026.12.2 flags although they carry no risk: its semantic
+# Messages detector 2026.12.3 flags although they carry no risk: its semantic
 # layer reads the lexicon's "someone else's" and benign readings as features
 # instead of obeying them (left one voice out, the veto cost 0.09 of urgent
-# sensitivity and bought no specificity), and the encoder reads Spanish poorly.
+# sensitivity and bought no specificity), and a stated absence with its
+# ordinary reason is close in meaning to a veiled goodbye.
 # Listed in eval/crisis/README.md; strict, so a fix is noticed.
 KNOWN_FALSE_POSITIVE = pytest.mark.xfail(
-    strict=True, reason="known false positive of detector 2026.12.2"
+    strict=True, reason="known false positive of detector 2026.12.3"
 )
 
 
@@ -117,7 +118,7 @@ def test_hopelessness_wanting_it_all_to_stop_is_low(level_of, text):
         "i want this headache to stop",
         "what's the point of the second infusion?",
         "me muero de hambre",
-        pytest.param("tengo ganas de comer tacos", marks=KNOWN_FALSE_POSITIVE),
+        "tengo ganas de comer tacos",
         pytest.param(
             "my brother took way too many of his pills last year",
             marks=KNOWN_FALSE_POSITIVE,
@@ -168,7 +169,10 @@ def test_pet_rehoming_goodbye_is_at_least_high(level_of):
 @pytest.mark.parametrize(
     "text",
     [
-        "I won't be at my appointment thursday, my car is in the shop",
+        pytest.param(
+            "I won't be at my appointment thursday, my car is in the shop",
+            marks=KNOWN_FALSE_POSITIVE,
+        ),
         "this is the last time you'll hear me complain about parking lol",
     ],
 )
