@@ -14,22 +14,17 @@ from bot.reflection.steps import RATING_SCALES, TEXT_SLOTS
 from tests.e2e.scripted_patient import ScriptedPatient
 
 # Known failures, kept visible: each is a defect of the bot, not of the sheet.
-_EMERGENCY_FALSE_POSITIVE = pytest.mark.xfail(
-    reason="crisis detector false positive: 'my sister didnt answer my texts for "
-    "like 3 days last week.. and my ex literally said i was exhausting...' is read "
-    "as a medical emergency (issue 9)",
-    strict=True,
+_INTENTION_READ_AS_IMMINENT = pytest.mark.xfail(
+    reason="crisis detector false positive: the intention 'text jess tmrw and say "
+    "thank u for driving me.. like actually say it instead of just apologizing for "
+    "being a pain' is read as imminent (goodbye) (issue 9); before it, the reframe "
+    "'sometimes i need more from ppl and thats.. ok?...' gets the low-risk check, "
+    "and after the check the trap catalog is asked again (issue 10)",
+    strict=True,  # the detector is deterministic
 )
 VOICES = (
-    pytest.param("tired_floaty", marks=_EMERGENCY_FALSE_POSITIVE),
-    pytest.param(
-        "older_adult",
-        marks=pytest.mark.xfail(
-            reason="a long polite opening ('Would you be so kind as to begin?') "
-            "is left to DIET, which does not read it as a start (issue 10)",
-            strict=False,  # DIET's reading depends on its training
-        ),
-    ),
+    pytest.param("tired_floaty", marks=_INTENTION_READ_AS_IMMINENT),
+    "older_adult",
     pytest.param(
         "texter",
         marks=pytest.mark.xfail(
@@ -82,7 +77,7 @@ def test_a_scripted_patient_completes_the_reflection(stack, voice):  # noqa: ANN
         assert patient.persona[slot]["text"] in shown, slot
 
 
-@_EMERGENCY_FALSE_POSITIVE
+@_INTENTION_READ_AS_IMMINENT  # the first reflection does not complete
 def test_the_next_reflection_follows_up_on_the_last(stack):  # noqa: ANN001
     patient = ScriptedPatient.from_sheet(stack, "tired_floaty")
     if not stack.reflections(patient.sender):
