@@ -160,12 +160,11 @@ class ActionAskTrapsChosen(Action):
     def run(self, dispatcher, tracker, domain) -> list[EventType]:  # noqa: ANN001
         thought = turns.clean_text(tracker.get_slot("thought"))
         wants_all = tracker.get_slot(turns.RETRY) == "traps_chosen"
-        suggestions, ranked = [], []
+        suggestions, ranked = (), ()
         if thought and thought != turns.SKIPPED:
-            detector = TrapDetector.load()
-            ranked = detector.ranked(thought)
-            if not wants_all:
-                suggestions = detector.detect(thought, top_k=3)
+            reading = TrapDetector.load().read(thought, top_k=3)
+            ranked = reading.ranked
+            suggestions = () if wants_all else reading.suggestions
         question = turns.trap_question(load_catalog(), suggestions, wants_all, ranked)
         return _events(dispatcher, question)
 

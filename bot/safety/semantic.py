@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -47,6 +48,9 @@ from bot.reflection.control_meaning import CORPUS_DIRS
 from bot.safety.lexical_features import FEATURE_NAMES
 from bot.safety.verdict import Level
 
+if TYPE_CHECKING:
+    from bot.safety.detector import CrisisDetector
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 VOICES_DIR = DATA_DIR / "voices"
 ARTIFACT = DATA_DIR / "semantic.npz"
@@ -54,9 +58,6 @@ BASE_CORPUS = ("train", "dev")  # the first corpus: one writer, treated as one v
 # Everyday messages: the bot's NLU examples, none of them crisis language
 # (get_help and retract excepted). Without them, "how's it going" read as risk.
 NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
-# Answers patients give inside the reflection (many voices, no crisis content;
-# eval/reflection/fresh5 and later stay out, to measure false flags in a form).
-REFLECTION_CORPUS = CORPUS_DIRS
 _NOT_EVERYDAY = ("get_help", "retract")
 UNIT_WORDS = 40  # a run of sentences is cut at about this many words
 SENTENCE_UNITS_MAX = 0  # sentences alone over-fire; runs of sentences suffice
@@ -130,7 +131,10 @@ def _read(path: Path) -> list[dict]:
 
 
 def _reflection_files() -> list[Path]:
-    return [p for folder in REFLECTION_CORPUS for p in sorted(folder.glob("*.jsonl"))]
+    """Answers patients give inside the reflection: the control reader's corpus
+    (many voices, no crisis content; eval/reflection/fresh5 and later stay out,
+    to measure false flags in a form)."""
+    return [p for folder in CORPUS_DIRS for p in sorted(folder.glob("*.jsonl"))]
 
 
 def corpus_files() -> list[Path]:
@@ -145,17 +149,15 @@ def corpus_files() -> list[Path]:
 _RISK_ADJACENT_SLOTS = ("thought", "evidence_for", "therapy_note")
 
 
-def _reflection_answers(path: Path) -> list[Example]:
+def _reflection_answers(path: Path, lexicon: CrisisDetector) -> list[Example]:
     """The messages of a reflection voice set: answers, requests, questions.
 
     The negative thought itself, the evidence for it and the note for the
     therapist are left out, and so is anything the lexicon flags: there the
     patient's words can carry risk ("that I am a burden to my wife"), and a
-    negative must never teach the heads to miss it.
+    negative must never teach the heads to miss it. ``lexicon`` is a detector
+    without the semantic layer.
     """
-    from bot.safety.detector import CrisisDetector
-
-    lexicon = CrisisDetector(semantic=False)
     return [
         Example(
             f"reflection:{record['id']}",
@@ -201,14 +203,17 @@ def corpus_digest() -> str:
 
 
 def load_examples() -> list[Example]:
+    from bot.safety.detector import CrisisDetector  # it imports this module
+
     examples = []
     reflection = set(_reflection_files())
+    lexicon = CrisisDetector(semantic=False)
     for path in corpus_files():
         if path.suffix == ".yml":
             examples.extend(_everyday(path))
             continue
         if path in reflection:
-            examples.extend(_reflection_answers(path))
+            examples.extend(_reflection_answers(path, lexicon))
             continue
         voice = "project" if path.parent == DATA_DIR else path.stem
         for record in _read(path):

@@ -75,6 +75,14 @@ class TrapSuggestion:
 
 
 @dataclass(frozen=True)
+class TrapReading:
+    """What the detector makes of one thought."""
+
+    suggestions: tuple[TrapSuggestion, ...]  # best first, at most ``top_k``
+    ranked: tuple[str, ...]  # every trap, likeliest first
+
+
+@dataclass(frozen=True)
 class _Analysis:
     original: str
     lemmas: tuple[str, ...]
@@ -192,7 +200,6 @@ class TrapDetector:
         self._model = model
         self.thresholds = thresholds
         self._matcher = matcher
-        self._fallback_floor = features.config.fallback_floor
 
     @classmethod
     def load(cls) -> TrapDetector:
@@ -230,8 +237,7 @@ class TrapDetector:
 
     def ranked(self, thought: object) -> list[str]:
         """Every trap, likeliest first (catalog order among equals)."""
-        scores = self.probabilities(thought)
-        return sorted(TRAP_NAMES, key=lambda name: -scores[name])
+        return list(self.read(thought).ranked)
 
     def detect(self, thought: object, top_k: int = 3) -> list[TrapSuggestion]:
         """Suggest up to ``top_k`` traps for ``thought``, most likely first.
@@ -239,12 +245,17 @@ class TrapDetector:
         Returns an empty list for a balanced or neutral thought and for input
         that is empty or not text. Never raises on bad input.
         """
-        if not isinstance(top_k, int) or top_k < 1:
-            return []
+        return list(self.read(thought, top_k).suggestions)
+
+    def read(self, thought: object, top_k: int = 3) -> TrapReading:
+        """The suggestions and the ranking of every trap, from one scoring."""
         analysis = analyse_thought(thought, self._matcher)
         if not analysis.has_words:
-            return []
+            return TrapReading((), tuple(TRAP_NAMES))
         scores = self._predict([analysis])[0]
+        ranked = tuple(TRAP_NAMES[i] for i in np.argsort(-scores, kind="stable"))
+        if not isinstance(top_k, int) or top_k < 1:
+            return TrapReading((), ranked)
         passed = [
             (name, float(score))
             for name, score in zip(TRAP_NAMES, scores, strict=True)
@@ -253,12 +264,13 @@ class TrapDetector:
         passed.sort(key=lambda item: item[1], reverse=True)
         if not passed:
             best = int(np.argmax(scores))
-            if scores[best] >= self._fallback_floor:
+            if scores[best] >= self._features.config.fallback_floor:
                 passed = [(TRAP_NAMES[best], float(scores[best]))]
-        return [
+        suggestions = tuple(
             TrapSuggestion(name, round(score, 3), self._explain(analysis, name))
             for name, score in passed[:top_k]
-        ]
+        )
+        return TrapReading(suggestions, ranked)
 
     def _predict(self, analyses: Sequence[_Analysis]) -> np.ndarray:
         matrix = self._features.transform(_with_vectors(analyses))

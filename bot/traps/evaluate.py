@@ -27,13 +27,13 @@ from sklearn.model_selection import KFold
 from bot.traps.catalog import TRAP_NAMES
 from bot.traps.detector import TrapDetector
 from bot.traps.examples import (
-    DATA_DIR,
     FRESH_DIR,
     TEST_SPLIT,
     Example,
     read_examples,
     read_training_examples,
     read_voices,
+    shared_training_files,
 )
 
 # metric -> (threshold, "min" if the metric must reach it, "max" if stay below)
@@ -112,9 +112,7 @@ def _predictions(
 def leave_one_voice_out(top_k: int = 3) -> dict[str, dict]:
     """Each training voice scored by a detector fitted on everything else."""
     voices = read_voices()
-    shared = [
-        e for path in sorted(DATA_DIR.glob("*.jsonl")) for e in read_examples(path)
-    ]
+    shared = [e for path in shared_training_files() for e in read_examples(path)]
     reports: dict[str, dict] = {}
     pooled: list[Prediction] = []
     for voice, examples in voices.items():

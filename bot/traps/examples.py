@@ -53,9 +53,14 @@ def read_examples(path: Path) -> list[Example]:
     return examples
 
 
+def shared_training_files() -> list[Path]:
+    """The training data that belongs to no one voice (kept in every fold)."""
+    return sorted(DATA_DIR.glob("*.jsonl"))
+
+
 def training_files() -> list[Path]:
     """The training data: everything under ``bot/traps/data``, voices included."""
-    return sorted(DATA_DIR.glob("*.jsonl")) + sorted(VOICES_DIR.glob("*.jsonl"))
+    return shared_training_files() + sorted(VOICES_DIR.glob("*.jsonl"))
 
 
 def read_training_examples() -> list[Example]:
